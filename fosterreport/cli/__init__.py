@@ -1,0 +1,21 @@
+"""The ``fosterreport`` command: one module per command, all registered on one app."""
+
+from __future__ import annotations
+
+import importlib
+
+from fosterreport.cli.app import app
+
+#: Command modules, each registering itself on ``app`` when imported.
+COMMANDS = ("build", "kpis", "validate", "init", "schema", "sample")
+
+for _name in COMMANDS:
+    try:
+        importlib.import_module(f"fosterreport.cli.{_name}")
+    except ModuleNotFoundError as error:  # a command not written yet
+        if error.name != f"fosterreport.cli.{_name}":
+            raise
+
+
+def main() -> None:
+    app()

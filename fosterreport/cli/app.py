@@ -1,0 +1,147 @@
+"""The Typer application and what every command shares.
+
+Commands are thin: parse options, call the library, format what it returns, choose the
+exit code. Nothing here imports pandas, Jinja or WeasyPrint at module level, so that
+``fosterreport --help`` and ``fosterreport validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from fosterreport import __version__, exitcodes
+from fosterreport.exceptions import FosterReportError, UsageError
+
+app = typer.Typer(
+    name="fosterreport",
+    help="Build a council's statutory fostering service report from record-level extracts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fosterreport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Build a council's statutory fostering service report from record-level extracts."""
+
+
+def say(message: str) -> None:
+    """Progress and notices go to stderr; stdout carries only what was asked for."""
+    typer.echo(message, err=True)
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn library errors into messages and exit codes; never show a traceback for bad input."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FosterReportError as error:
+            for message in error.messages:
+                say(message)
+            raise typer.Exit(error.exit_code)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception:  # an internal error: one line, the traceback only on request
+            if os.environ.get("FOSTERREPORT_DEBUG") == "1":
+                traceback.print_exc()
+            else:
+                say("fosterreport: internal error; please report it (set FOSTERREPORT_DEBUG=1 "
+                    "to see the traceback)")
+            raise typer.Exit(exitcodes.INTERNAL)
+
+    return wrapper
+
+
+# -- options shared by several commands ------------------------------------------------
+
+DataOption = Annotated[Optional[Path], typer.Option(
+    "--data", help="Folder of extracts (default: [data] path of the config, else the embedded sample).",
+    file_okay=False)]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="fosterreport.toml (default: ./fosterreport.toml when present).", dir_okay=False)]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
+YearOption = Annotated[Optional[str], typer.Option(
+    "--year", help="Financial year: 2023, 2022-23 or 2022/23 (default: the latest ended year in the data).")]
+QuarterOption = Annotated[Optional[int], typer.Option(
+    "--quarter", min=1, max=4, help="Quarter 1..4 of the year (Q1 = April-June).")]
+YtdOption = Annotated[bool, typer.Option("--ytd", help="Year to date: from 1 April to the end of --quarter.")]
+
+
+def sample_folder() -> Path:
+    """The embedded sample data, found relative to the package (never the cwd)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "sample_data", package.parent / "sample_data"):
+        if candidate.is_dir():
+            return candidate
+    raise UsageError("the embedded sample data is missing from this installation")
+
+
+def resolve_data(data: Path | None, config) -> tuple[Path, bool]:
+    """Where the extracts come from: --data, else [data] path, else the embedded sample."""
+    if data is not None:
+        folder = data
+    elif config.data.path:
+        folder = config.resolve(config.data.path)
+    else:
+        return sample_folder(), True
+    if not folder.is_dir():
+        raise UsageError(f"data folder not found: {folder}")
+    return folder, False
+
+
+def load_checked(data: Path | None, config_path: Path | None, *, strict: bool, quiet: bool):
+    """Config and extracts, with every problem printed; exit 1 when they cannot be trusted."""
+    from fosterreport.config import load_config
+    from fosterreport.exceptions import InvalidExtracts
+    from fosterreport.records import load_extracts
+
+    config = load_config(config_path)
+    folder, is_sample = resolve_data(data, config)
+    if is_sample and not quiet:
+        say(f"Using the embedded sample data (fictional Anyshire County Council): {folder}")
+    extracts = load_extracts(folder, config)
+    extracts.is_sample = is_sample
+    if not extracts.problems.ok(strict=strict):
+        print_problems(extracts.problems, stream_err=True)
+        raise typer.Exit(exitcodes.INVALID_DATA)
+    if extracts.problems.warnings and not quiet:
+        say(f"{len(extracts.problems.warnings)} warning(s) in the extracts; "
+            "run `fosterreport validate` to list them.")
+    return config, extracts
+
+
+def print_problems(report, *, stream_err: bool = False, per_rule: int = 20) -> None:
+    """Problems grouped by file, first ``per_rule`` of each rule, then a count of the rest."""
+    out = sys.stderr if stream_err else sys.stdout
+    current = None
+    for problem, more in report.summarised(per_rule):
+        if problem.file != current:
+            current = problem.file
+            print(f"{current}", file=out)
+        label = "warning" if problem.severity == "warning" else "error"
+        print(f"  {problem.as_text()}  [{label}: {problem.rule}]", file=out)
+        if more:
+            print(f"  … and {more} more like this ({problem.rule} in {problem.file})", file=out)
+    errors, warnings = len(report.errors), len(report.warnings)
+    print(f"{errors} error(s), {warnings} warning(s)", file=out)

@@ -1,0 +1,77 @@
+"""How a figure is written in text: the one place for rounding and units.
+
+JSON carries full precision; every rendered text (terminal table, report, narrative
+placeholder, Markdown) goes through :func:`format_value`, so "16.1%" is written the
+same way everywhere. Small-number suppression also happens here, at the last moment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+NOT_AVAILABLE = "n/a"
+SUPPRESSED = "c"
+
+#: Direction of travel: symbol and word, never colour alone.
+DIRECTION_SYMBOLS = {
+    "improved": "▲", "declined": "▼", "similar": "▬", "up": "▲", "down": "▼", "n/a": "",
+}
+
+
+def _round(value: float | Decimal, places: int) -> Decimal:
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def is_suppressed(count: int | None, suppress_below: int) -> bool:
+    """Counts from 1 to ``suppress_below − 1`` are not published (0 is safe to show)."""
+    return bool(suppress_below) and count is not None and 0 < count < suppress_below
+
+
+def format_value(value, unit: str, *, suppress_below: int = 0) -> str:
+    """A KPI value as text: ``count`` 1,234; ``rate`` 16.1%; ``ratio`` 1.09; ``number``
+    12.3; ``days`` 187; ``money`` £1,325,588 (negative: −£1,234). ``None`` is n/a."""
+    if value is None:
+        return NOT_AVAILABLE
+    if unit == "count":
+        if is_suppressed(int(value), suppress_below):
+            return SUPPRESSED
+        return f"{int(value):,}"
+    if unit == "rate":
+        return f"{_round(float(value) * 100, 1)}%"
+    if unit == "ratio":
+        return f"{_round(value, 2)}"
+    if unit == "number":
+        return f"{_round(value, 1):,}"
+    if unit == "days":
+        return f"{_round(value, 0):,}"
+    if unit == "money":
+        pounds = _round(value, 0)
+        sign = "−" if pounds < 0 else ""
+        return f"{sign}£{abs(pounds):,}"
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def format_change(change, unit: str) -> str:
+    """A change against the previous period, signed: +3, −2.5 points, +£12,000."""
+    if change is None:
+        return NOT_AVAILABLE
+    if unit == "rate":
+        points = _round(float(change) * 100, 1)
+        return f"{'+' if points > 0 else '−' if points < 0 else '±'}{abs(points)} pts"
+    text = format_value(abs(change), unit)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{text}"
+
+
+def format_direction(direction: str | None) -> str:
+    """``▲ improved``: the symbol and the word together."""
+    if not direction or direction == "n/a":
+        return NOT_AVAILABLE
+    return f"{DIRECTION_SYMBOLS[direction]} {direction}"
+
+
+def format_date(value: date) -> str:
+    """``31 March 2023`` (no leading zero), the way committee papers write dates."""
+    return f"{value.day} {value:%B %Y}"

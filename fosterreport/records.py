@@ -1,0 +1,95 @@
+"""The validated extracts: typed pandas frames, what was read, and what was wrong.
+
+``load_extracts(folder, config)`` is the library's first call: it reads every file the
+contract knows (:mod:`fosterreport.extracts`), parses and checks them column-wise
+(:mod:`fosterreport.validation`), and returns an :class:`Extracts` whose ``problems``
+say whether the figures can be trusted. It never raises for bad data.
+
+Frames are keyed by the extract's short name (``"households"``, ``"enquiries"`` …) and
+hold exactly the contract's columns, in contract order, typed as follows:
+
+========  ==========================================================
+id, text  ``str`` (pandas string), missing = NA
+code      ``str`` holding the contract code (``"MAINSTREAM"``), missing = NA
+date      ``datetime64[s]``, missing = NaT
+bool      ``bool`` (blank already replaced by the column's default)
+count     ``Int64``, missing = NA
+money     ``object`` of :class:`~decimal.Decimal`, missing = ``None``
+========  ==========================================================
+
+plus ``_line``, the physical line of the row in its file (header = line 1). A file that
+was not supplied is absent from ``frames``; a header-only file gives an empty frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from fosterreport.contract import EXTRACTS, Record
+from fosterreport.problems import ProblemReport
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fosterreport.config import Config
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """Provenance of one extract, for the data quality appendix."""
+
+    name: str
+    path: str
+    rows: int
+    sha256: str
+    encoding: str
+    first_date: date | None
+    last_date: date | None
+
+
+@dataclass
+class Extracts:
+    folder: Path
+    frames: dict[str, "pd.DataFrame"] = field(default_factory=dict)
+    files: dict[str, FileInfo] = field(default_factory=dict)
+    problems: ProblemReport = field(default_factory=ProblemReport)
+    is_sample: bool = False
+
+    def has(self, name: str) -> bool:
+        return name in self.frames
+
+    def frame(self, name: str) -> "pd.DataFrame":
+        return self.frames[name]
+
+    @property
+    def newest_date(self) -> date | None:
+        dates = [info.last_date for info in self.files.values() if info.last_date]
+        return max(dates) if dates else None
+
+    def records(self, name: str) -> Iterator[Record]:
+        """The rows of one extract as contract model instances (for the Python API)."""
+        model = EXTRACTS[name]
+        frame = self.frames[name]
+        for row in frame.drop(columns="_line").to_dict("records"):
+            yield model.model_validate({k: _plain(v) for k, v in row.items() if _plain(v) is not None})
+
+
+def _plain(value):
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+def load_extracts(folder: Path | str, config: "Config | None" = None) -> Extracts:
+    """Read, parse and check every extract in ``folder``; see the module docstring."""
+    from fosterreport.config import Config
+    from fosterreport.validation import validate_folder
+
+    return validate_folder(Path(folder), config or Config())

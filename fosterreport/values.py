@@ -1,0 +1,125 @@
+"""Parsing one cell of an extract into a typed value.
+
+Each parser takes the raw text of a cell (already stripped, never blank: blank cells
+are turned into ``None`` before a parser sees them) and returns a typed value or raises
+:class:`BadValue` carrying the problem's rule and message.
+
+These functions are the only place where a cell's text is interpreted. The pydantic
+models in :mod:`fosterreport.contract` call them one row at a time, and the column-wise
+validator in :mod:`fosterreport.validation` calls them once per *distinct* value of a
+column and broadcasts the result, so both paths give the same values and the same
+messages by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+#: Cell texts that mean "no value" (compared case-insensitively after stripping).
+BLANKS = frozenset({"", "null", "n/a", "na", "none", "nan"})
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read as its column's type."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def is_blank(text: object) -> bool:
+    return text is None or (isinstance(text, str) and text.strip().lower() in BLANKS)
+
+
+# -- dates -------------------------------------------------------------------------
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y")
+_DATE_SHAPES = (
+    re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),
+    re.compile(r"\d{4}-\d{1,2}-\d{1,2}"),
+    re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}"),
+)
+_TIME_PART = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def parse_date(text: str) -> date:
+    """Read ``dd/mm/yyyy``, ``yyyy-mm-dd`` or ``dd-Mon-yyyy``, dropping any time part.
+
+    Strict on purpose: ``31/02/2023`` is an error, never 3 March, and a US date such as
+    ``04/13/2023`` is an error, never silently swapped.
+    """
+    match = _TIME_PART.match(text.strip())
+    core = match.group(1) if match else text.strip()
+    for shape, fmt in zip(_DATE_SHAPES, _DATE_FORMATS):
+        if shape.fullmatch(core):
+            try:
+                return datetime.strptime(core, fmt).date()
+            except ValueError:
+                break
+    raise BadValue("invalid-date", f"{text!r} is not a valid date (expected dd/mm/yyyy)")
+
+
+# -- booleans ----------------------------------------------------------------------
+
+_TRUE = frozenset({"y", "yes", "true", "1", "t"})
+_FALSE = frozenset({"n", "no", "false", "0", "f"})
+
+
+def parse_bool(text: str) -> bool:
+    key = text.strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise BadValue("invalid-boolean", f"{text!r} is not a yes/no value (expected Y or N)")
+
+
+# -- numbers -----------------------------------------------------------------------
+
+_MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?)$")
+
+
+def parse_money(text: str) -> Decimal:
+    """Pounds as :class:`~decimal.Decimal`: ``5,320,883.00``, ``£5,320,883``, ``(1,234.50)``."""
+    raw = text.strip().replace(" ", "")
+    negative = raw.startswith("(") and raw.endswith(")")
+    if negative:
+        raw = raw[1:-1]
+    match = _MONEY.match(raw)
+    if not match:
+        raise BadValue("invalid-money", f"{text!r} is not an amount of money (expected e.g. 1234.50)")
+    try:
+        amount = Decimal(match.group("num").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise BadValue("invalid-money", f"{text!r} is not an amount of money (expected e.g. 1234.50)")
+    if negative or match.group("neg"):
+        amount = -amount
+    return amount
+
+
+def parse_count(text: str, minimum: int = 0) -> int:
+    """A whole number of at least ``minimum`` (``2`` and ``2.0`` are both two)."""
+    raw = text.strip()
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
+        number = int(raw.split(".")[0])
+        if number >= minimum:
+            return number
+        raise BadValue("invalid-number", f"{text!r} is below the minimum of {minimum}")
+    raise BadValue("invalid-number", f"{text!r} is not a whole number")
+
+
+def parse_financial_year(text: str) -> str:
+    """``2022-23`` or ``2022/23`` (or ``2022/2023``), returned as ``2022-23``."""
+    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text.strip())
+    if match:
+        first, second = int(match.group(1)), match.group(2)
+        if int(second[-2:]) == (first + 1) % 100 and (len(second) == 2 or int(second) == first + 1):
+            return f"{first}-{second[-2:]}"
+    raise BadValue("invalid-year", f"{text!r} is not a financial year (expected e.g. 2022-23)")
+
+
+def parse_text(text: str) -> str:
+    return text.strip()
