@@ -195,7 +195,7 @@ class Enquiry(Record):
     enquiry_date: Date = column(aliases=("DATE_OF_ENQUIRY",))
     source: Coded(codes.EnquirySource) | None = column(None, aliases=("ENQUIRY_SOURCE",))
     household_type_sought: Coded(codes.HouseholdType) = column(
-        codes.HouseholdType.MAINSTREAM, notes="blank = MAINSTREAM")
+        codes.HouseholdType.MAINSTREAM)
     initial_visit_date: Date | None = column(None, aliases=("IV_DATE",))
     application_date: Date | None = column(None, notes="formal application received (start of assessment)")
     stage2_date: Date | None = column(None, notes="stage 2 assessment started")
@@ -263,7 +263,7 @@ class PanelRow(Record):
     item_type: Coded(codes.PanelItem) = column()
     outcome: Coded(codes.PanelOutcome) | None = column(None)
     household_id: Id | None = column(None, references="households")
-    quorate: Flag = column(True, notes="blank = true")
+    quorate: Flag = column(True)
 
 
 class Complaint(Record):
@@ -274,7 +274,7 @@ class Complaint(Record):
     complaint_id: Id = column(unique=True)
     received_date: Date = column()
     complainant: Coded(codes.Complainant) = column()
-    outcome: Coded(codes.ComplaintOutcome) = column(codes.ComplaintOutcome.ONGOING, notes="blank = ONGOING")
+    outcome: Coded(codes.ComplaintOutcome) = column(codes.ComplaintOutcome.ONGOING)
     closed_date: Date | None = column(None)
 
 
@@ -287,7 +287,7 @@ class Allegation(Record):
     household_id: Id = column(references="households")
     source: Coded(codes.AllegationSource) | None = column(None)
     category: Coded(codes.AllegationCategory) | None = column(None)
-    outcome: Coded(codes.AllegationOutcome) = column(codes.AllegationOutcome.ONGOING, notes="blank = ONGOING")
+    outcome: Coded(codes.AllegationOutcome) = column(codes.AllegationOutcome.ONGOING)
     to_panel: Flag = column(False)
     to_dbs: Flag = column(False)
 
@@ -313,7 +313,7 @@ class MockingbirdMembership(Record):
     launch_date: Date = column()
     household_id: Id = column(references="households")
     role: Coded(codes.MockingbirdRole) = column()
-    joined_date: Date | None = column(None, notes="blank = launch_date")
+    joined_date: Date | None = column(None, notes="blank = launch_date (not a default: it depends on the row)")
     left_date: Date | None = column(None)
 
 
