@@ -108,6 +108,8 @@ def decode(raw: RawExtract, data: bytes) -> bytes | None:
         else:
             raw.problem("unreadable-file", "the file is binary, not CSV text")
         return None
+    if data.isascii():  # far quicker than decoding, and the usual case
+        return data
     try:
         data.decode("utf-8")
         return data
@@ -134,8 +136,10 @@ def _records(data: bytes, delimiter: bytes) -> tuple[np.ndarray, np.ndarray]:
     quote characters precede it. Empty lines are not records (pyarrow skips them too).
     """
     buffer = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == 10)
     quotes = np.flatnonzero(buffer == 34)
+    if len(quotes) and not _quotes_well_placed(buffer, quotes, delimiter[0]):
+        return _records_by_csv_module(data, delimiter.decode())
+    newlines = np.flatnonzero(buffer == 10)
     delims = np.flatnonzero(buffer == delimiter[0])
     if len(quotes):
         newlines = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
@@ -151,6 +155,46 @@ def _records(data: bytes, delimiter: bytes) -> tuple[np.ndarray, np.ndarray]:
     lines = np.searchsorted(np.flatnonzero(buffer == 10), starts) + 1
     fields = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     return lines[keep], fields[keep]
+
+
+def _line_starts(data: bytes) -> np.ndarray:
+    """The physical numbers (1-based) of the lines that are not empty (nor a lone CR)."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buffer == 10)
+    ends = newlines if len(newlines) and newlines[-1] == len(buffer) - 1 else np.append(newlines, len(buffer))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts
+    carriage_only = (lengths == 1) & (buffer[np.minimum(starts, len(buffer) - 1)] == 13)
+    return np.flatnonzero((lengths > 0) & ~carriage_only) + 1
+
+
+def _quotes_well_placed(buffer: np.ndarray, quotes: np.ndarray, delimiter: int) -> bool:
+    """Whether counting quotes finds the records: every quote the count takes for an opening
+    one starts a field, and every closing one ends a field (``""`` inside quotes is fine).
+
+    A stray quote inside an unquoted field (``5'10"``) is literal text to pyarrow and to the
+    csv module, but it would flip the parity of every later newline.
+    """
+    if len(quotes) % 2:
+        return False
+    last = len(buffer) - 1
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = np.where(opening > 0, buffer[np.maximum(opening - 1, 0)], 10)
+    after = np.where(closing < last, buffer[np.minimum(closing + 1, last)], 10)
+    return bool(np.isin(before, (delimiter, 10, 13, 34)).all() and np.isin(after, (delimiter, 10, 13, 34)).all())
+
+
+def _records_by_csv_module(data: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
+    """What :func:`_records` gives, read by the csv module (slower; for files with stray quotes)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
+    lines, fields = [], []
+    start = 1
+    for row in reader:
+        if row:
+            lines.append(start)
+            fields.append(len(row))
+        start = reader.line_num + 1
+    return np.array(lines, dtype=np.int64), np.array(fields, dtype=np.int64)
 
 
 def _column_map(raw: RawExtract, extra_aliases: dict[str, list[str]]) -> dict[str, int]:
@@ -193,29 +237,37 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
     text = decode(raw, data)
     if text is None:
         return raw
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): that copies the whole file)
         raw.problem("empty-file", "the file is empty (not even a header row)", 1)
         return raw
+    if b"\n" not in text and b"\r" in text:  # classic Mac line endings (Excel's "CSV (Macintosh)")
+        text = text.replace(b"\r", b"\n")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    first_line = text.split(b"\n", 1)[0].decode("utf-8")
+    if b'"' in text and text.count(b'"') % 2:  # an odd number of quotes: maybe one never closes (or a stray 5'10")
+        opened = _unclosed_quote(text, delimiter)
+        if opened is not None:
+            raw.problem("unreadable-file", f"the quoted field that starts on line {opened} is never closed "
+                                           "(a missing closing quote would swallow the rest of the file)", opened)
+            return raw
+    first_line = text[:text.find(b"\n") % (len(text) + 1)].decode("utf-8")  # (find is -1 on one line)
     raw.headers = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
     positions = _column_map(raw, extra_aliases or {})
     if any(p.rule == "missing-column" for p in raw.problems):
         return raw
-    lines, fields = _records(text, delimiter.encode())
-    lines, fields = lines[1:], fields[1:]  # the header record
-    ragged = fields != len(raw.headers)
-    for line, count in zip(lines[ragged][:1000], fields[ragged][:1000]):
-        raw.problem("ragged-row", f"the row has {count} cells; the header has {len(raw.headers)}", int(line))
-    raw.lines = lines[~ragged]
     names = [f"c{i}" for i in range(len(raw.headers))]
     wanted = {f"c{pos}": column for column, pos in positions.items()}
+    invalid_rows: list[int] = []
+
+    def skip_invalid(row) -> str:
+        invalid_rows.append(1)
+        return "skip"
+
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text),
+            pa.BufferReader(text),  # (not a Python file object: the reader threads need no GIL)
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                              invalid_row_handler=lambda row: "skip"),
+                                              invalid_row_handler=skip_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in wanted}, include_columns=list(wanted),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -223,14 +275,68 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         raw.problem("unreadable-file", f"the file cannot be parsed as CSV: {error}")
         return raw
-    if table.num_rows != len(raw.lines):
-        # Quotes inside unquoted fields confuse the line count; fall back to the csv module.
-        raw.lines = _lines_by_csv_module(text, delimiter, len(raw.headers))
-        if len(raw.lines) != table.num_rows:
-            raw.lines = np.arange(table.num_rows, dtype=np.int64) + 2
+    if not invalid_rows and _one_line_per_record(text, table.num_rows + 1):
+        # The common case: no ragged row, and as many records as lines (or as non-empty
+        # lines, below), so each record is one line and its number is that line's: no need
+        # to follow the quotes through the file.
+        raw.lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    elif not invalid_rows and len(starts := _line_starts(text)) == table.num_rows + 1:
+        raw.lines = starts[1:]
+    elif not _lines_and_ragged_rows(raw, text, delimiter, table.num_rows):
+        return raw
     raw.table = table.rename_columns([wanted[n] for n in table.column_names])
     _check_field_lengths(raw)
     return raw
+
+
+def _one_line_per_record(data: bytes, records: int) -> bool:
+    """Whether the file has exactly ``records`` lines, none empty (a few fast byte counts)."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if lines != records:
+        return False
+    # A lone CR ends a line for pyarrow but not for the count above.
+    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
+
+
+def _lines_and_ragged_rows(raw: RawExtract, text: bytes, delimiter: str, rows: int) -> bool:
+    """Each record's line, following the quotes, with ragged rows recorded as problems.
+
+    False (and an ``unreadable-file`` problem) when the csv module cannot parse the file.
+    """
+    try:
+        lines, fields = _records(text, delimiter.encode())
+    except csv.Error as error:
+        raw.problem("unreadable-file", f"the file cannot be parsed as CSV: {error}")
+        return False
+    lines, fields = lines[1:], fields[1:]  # the header record
+    ragged = fields != len(raw.headers)
+    for line, count in zip(lines[ragged][:1000], fields[ragged][:1000]):
+        raw.problem("ragged-row", f"the row has {count} cells; the header has {len(raw.headers)}", int(line))
+    raw.lines = lines[~ragged]
+    if rows != len(raw.lines):
+        # Quotes inside unquoted fields confuse the line count; fall back to the csv module.
+        try:
+            raw.lines = _lines_by_csv_module(text, delimiter, len(raw.headers))
+        except csv.Error:
+            raw.lines = np.zeros(0, dtype=np.int64)
+        if len(raw.lines) != rows:
+            raw.lines = np.arange(rows, dtype=np.int64) + 2
+    return True
+
+
+def _unclosed_quote(text: bytes, delimiter: str) -> int | None:
+    """The line of a record whose quoted field runs to the end of the file, if any."""
+    reader = csv.reader(io.StringIO(text.decode("utf-8"), newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as error:  # strict mode also objects to "a"b, which pyarrow reads: skip those
+            if "unexpected end of data" in str(error):
+                return start
+        start = reader.line_num + 1
 
 
 def _lines_by_csv_module(text: bytes, delimiter: str, width: int) -> np.ndarray:
@@ -248,6 +354,8 @@ def _check_field_lengths(raw: RawExtract) -> None:
     import pyarrow.compute as pc
 
     for column in raw.table.column_names:
+        if (pc.max(pc.binary_length(raw.table[column])).as_py() or 0) <= MAX_FIELD_CHARS:
+            continue  # no cell has that many bytes, so none has that many characters
         lengths = pc.utf8_length(raw.table[column])
         if (pc.max(lengths).as_py() or 0) > MAX_FIELD_CHARS:
             for index in np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > MAX_FIELD_CHARS)[:20]:

@@ -123,8 +123,14 @@ def _as_array_value(kind: str, value: Any) -> Any:
     return value
 
 
-def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str]) -> tuple[Any, np.ndarray]:
-    """The typed column and a mask of rows whose value was bad; problems go on ``raw``."""
+def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
+                 memo: dict | None = None) -> tuple[Any, np.ndarray]:
+    """The typed column and a mask of rows whose value was bad; problems go on ``raw``.
+
+    ``memo`` keeps each cell text's parse across the columns of a file that share a
+    :class:`~fosterreport.contract.Cell` (seven date columns repeat the same few thousand dates).
+    """
+    seen = (memo if memo is not None else {}).setdefault(spec.cell, {})
     size = len(raw.lines)
     text = _text_column(raw, spec)
     kind = spec.cell.kind
@@ -147,41 +153,48 @@ def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str]) ->
                 blank_d[position] = True
                 continue
             stripped = cell.strip()
-            try:
-                value = spec.cell.parse(code_map.get(code_key(stripped), stripped) if code_map else stripped)
-                parsed[position] = _as_array_value(kind, value)
-            except BadValue as error:
-                errors[position] = error
+            local = code_map.get(code_key(stripped), stripped) if code_map else stripped
+            if local not in seen:
+                try:
+                    seen[local] = _as_array_value(kind, spec.cell.parse(local))
+                except BadValue as error:
+                    seen[local] = error
+            if isinstance(seen[local], BadValue):
+                errors[position] = seen[local]
+            else:
+                parsed[position] = seen[local]
         bad_d = np.zeros(len(distinct), dtype=bool)
         bad_d[list(errors)] = True
         defaulted = not spec.required and spec.default is not None
         if defaulted:
             parsed[blank_d] = _as_array_value(kind, spec.default)
         blank, bad = blank_d[indices], bad_d[indices]
-        typed = parsed[indices]
         for row in np.flatnonzero(bad):
             error = errors[int(indices[row])]
             raw.problem(error.rule, error.message, int(raw.lines[row]), spec.name)
-        column = _to_pandas(kind, typed, bad if defaulted else blank | bad, spec)
+        column = _to_pandas(kind, parsed, bad_d if defaulted else blank_d | bad_d, indices)
     if spec.required:
         for row in np.flatnonzero(blank):
             raw.problem("missing-value", missing_message(spec.name), int(raw.lines[row]), spec.name)
     return column, bad | (blank & spec.required)
 
 
-def _to_pandas(kind: str, typed: np.ndarray, missing: np.ndarray, spec: ColumnSpec) -> Any:
+def _to_pandas(kind: str, parsed: np.ndarray, missing: np.ndarray, indices: np.ndarray) -> Any:
+    """Every row's value, from the parsed distinct values (``parsed``, ``missing``) and each
+    row's index into them: fixed at the distinct values first, then broadcast once."""
     if kind == "date":
-        typed[missing] = np.datetime64("NaT")
-        return typed
+        parsed[missing] = np.datetime64("NaT")
+        return parsed[indices]
     if kind == "bool":
-        return typed.astype(bool)
+        return parsed.astype(bool)[indices]
     if kind == "count":
-        return pd.arrays.IntegerArray(typed.astype(np.int64), missing.copy())
-    if kind in ("code", "year"):
-        typed[missing] = None
-        return pd.Series(typed, dtype="str").array
-    typed[missing] = None
-    return typed  # money: Decimal objects
+        return pd.arrays.IntegerArray(parsed.astype(np.int64)[indices], missing[indices])
+    if kind in ("code", "year"):  # taken in arrow: no million Python strings
+        parsed[missing] = None
+        texts = pa.array(parsed, pa.string()).take(pa.array(indices))
+        return pd.Series(texts.to_pandas(), dtype="str").array
+    parsed[missing] = None
+    return parsed[indices]  # money: Decimal objects
 
 
 # -- one file ---------------------------------------------------------------------------
@@ -191,11 +204,12 @@ def parse_extract(raw: RawExtract, code_map: CodeMap) -> pd.DataFrame:
     """The typed frame of one readable extract; value and row problems go on ``raw``."""
     frame_columns: dict[str, Any] = {}
     bad_rows = np.zeros(len(raw.lines), dtype=bool)
+    memo: dict = {}
     for spec in columns(raw.model):
-        frame_columns[spec.name], bad = parse_column(raw, spec, code_map.get(spec.name, {}))
+        frame_columns[spec.name], bad = parse_column(raw, spec, code_map.get(spec.name, {}), memo)
         bad_rows |= bad
-    frame = pd.DataFrame(frame_columns)
-    frame["_line"] = raw.lines.astype(np.int64)
+    frame_columns["_line"] = raw.lines.astype(np.int64)
+    frame = pd.DataFrame(frame_columns, copy=False)  # the arrays are new: no need to copy them again
     check_row_rules(raw, frame, ~bad_rows)
     return frame
 
@@ -293,12 +307,10 @@ def validate_rows(raw: RawExtract, code_map: CodeMap) -> list[Problem]:
 
 def _date_range(frame: pd.DataFrame, name: str) -> tuple[date | None, date | None]:
     dates = [frame[spec.name] for spec in columns(EXTRACTS[name]) if spec.cell.kind == "date"]
-    if not dates or frame.empty:
+    present = [values for values in dates if values.notna().any()]  # min/max per column: no concat
+    if not present:
         return None, None
-    stacked = pd.concat([pd.Series(d) for d in dates], ignore_index=True).dropna()
-    if stacked.empty:
-        return None, None
-    return stacked.min().date(), stacked.max().date()
+    return min(values.min() for values in present).date(), max(values.max() for values in present).date()
 
 
 def validate_folder(folder: Path, config: Config, *, today: date | None = None) -> Extracts:

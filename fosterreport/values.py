@@ -104,6 +104,8 @@ def parse_count(text: str, minimum: int = 0) -> int:
     """A whole number of at least ``minimum`` (``2`` and ``2.0`` are both two)."""
     raw = text.strip()
     if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
+        if len(raw.split(".")[0].lstrip("+-0")) > 15:  # past any real count, and past int64
+            raise BadValue("invalid-number", f"{text!r} is too large to be a count")
         number = int(raw.split(".")[0])
         if number >= minimum:
             return number
