@@ -41,6 +41,9 @@ class KpiValue:
     #: regional rates recomputed from summed numerators and denominators).
     numerator: Value = None
     denominator: Value = None
+    #: The same counts per breakdown key, for rates and ratios that have breakdowns.
+    numerator_by: dict[str, dict[str, Value]] = field(default_factory=dict)
+    denominator_by: dict[str, dict[str, Value]] = field(default_factory=dict)
     previous: Value = None
     previous_by: dict[str, dict[str, Value]] = field(default_factory=dict)
     change: Value = None
@@ -48,6 +51,8 @@ class KpiValue:
     target: float | None = None
     rag: Rag | None = None
     benchmark: BenchmarkValue | None = None
+    #: Benchmarks keyed ``id.CODE`` in ``[benchmarks]``, by code.
+    benchmark_by: dict[str, BenchmarkValue] = field(default_factory=dict)
     #: e.g. "forecast" on outturn when any row chosen was a forecast.
     note: str | None = None
 
@@ -89,3 +94,21 @@ class KpiResults:
 
     def __getitem__(self, kpi_id: str) -> KpiValue:
         return self.values[kpi_id]
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape of cli.md, as Python objects in output order."""
+        from fosterreport.kpis.export import to_json
+
+        return to_json(self)
+
+    def to_json_text(self) -> str:
+        """``to_json()`` serialised: indented, UTF-8, the same bytes for the same results."""
+        from fosterreport.kpis.export import to_json_text
+
+        return to_json_text(self)
+
+    def to_csv(self) -> str:
+        """``kpi,breakdown,key,value,previous,target,rag``: one row per value, injection-safe."""
+        from fosterreport.kpis.export import to_csv
+
+        return to_csv(self)

@@ -1,0 +1,220 @@
+"""``fosterreport kpis``: compute the KPIs and print them as a table, JSON or CSV.
+
+For analysts checking figures before anyone reads a report: a table grouped by report
+section with the previous year, direction of travel (symbol and word), target and RAG
+(as a word, coloured only on a colour terminal), or the stable JSON and CSV shapes for
+dashboards. ``--list`` prints the catalogue and needs no data. Pandas and the engine
+are imported inside the command, never when the CLI starts.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from fosterreport.cli.app import (
+    ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app, load_checked,
+    reports_errors, say,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fosterreport.kpis.results import KpiResults, KpiValue
+
+
+class KpiFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+RAG_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+#: The KPI table's columns and minimum widths, so that every section's table lines up.
+COLUMNS = (("KPI", 42), ("id", 35), ("Value", 13), ("Previous", 13), ("Direction", 11), ("Target", 8), ("RAG", 5))
+
+
+@app.command()
+@reports_errors
+def kpis(
+    year: YearOption = None,
+    quarter: QuarterOption = None,
+    ytd: YtdOption = False,
+    data: DataOption = None,
+    config: ConfigOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    format: Annotated[KpiFormat, typer.Option(
+        "--format", help="table (default), json (the stable shape for dashboards) or csv.")] = KpiFormat.table,
+    kpi: Annotated[Optional[list[str]], typer.Option(
+        "--kpi", help="Only this KPI id; repeat for several (see --list). The table then shows breakdowns.")] = None,
+    trend: Annotated[int, typer.Option(
+        "--trend", min=0, max=50, help="Also the household and recruitment KPIs for the N financial years "
+                                       "ending with the period's year.")] = 0,
+    list_catalogue: Annotated[bool, typer.Option(
+        "--list", help="Print the KPI catalogue (id, label, unit, definition) and exit; needs no data.")] = False,
+) -> None:
+    """Compute and print the KPIs for a period, with the previous year, direction of travel, targets and RAG."""
+    from fosterreport.kpis.catalogue import BY_ID, unknown_kpi_message
+    from fosterreport.exceptions import UsageError
+
+    if list_catalogue:
+        print_catalogue(format)
+        return
+    unknown = [kpi_id for kpi_id in kpi or () if kpi_id not in BY_ID]
+    if unknown:
+        raise UsageError([unknown_kpi_message(kpi_id) for kpi_id in unknown])
+
+    from fosterreport.periods import latest_ended_year, make_period, parse_year
+
+    if ytd and quarter is None:
+        raise UsageError("--ytd needs --quarter: year to date runs from 1 April to the end of that quarter")
+    chosen_year = parse_year(year) if year is not None else None
+    settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
+    if chosen_year is None:
+        newest = extracts.newest_date
+        if newest is None:
+            raise UsageError("the extracts hold no dates to choose a period from; pass --year")
+        chosen_year = latest_ended_year(newest)
+        period = make_period(chosen_year, quarter, ytd)
+        if not quiet:
+            from fosterreport.formatting import format_date
+
+            say(f"Period: {period.label} ({period.in_words}), the latest financial year ended by the "
+                f"newest date in the extracts ({format_date(newest)}); use --year to choose another.")
+    else:
+        period = make_period(chosen_year, quarter, ytd)
+
+    from fosterreport.kpis import compute_kpis
+
+    results = compute_kpis(extracts, period, settings, trend=trend, kpi_ids=kpi)
+    if format is KpiFormat.json:
+        typer.echo(results.to_json_text(), nl=False)
+    elif format is KpiFormat.csv:
+        typer.echo(results.to_csv(), nl=False)
+    else:
+        print_table(results, breakdowns=bool(kpi))
+    if not quiet:
+        for reason in results.left_out:
+            say(f"Left out: {reason}")
+
+
+# -- the catalogue ---------------------------------------------------------------------
+
+
+def print_catalogue(format: KpiFormat) -> None:
+    from fosterreport.kpis.catalogue import CATALOGUE, SECTIONS
+
+    if format is KpiFormat.json:
+        entries = [{"id": k.id, "label": k.label, "unit": k.unit, "polarity": k.polarity, "section": k.section,
+                    "breakdowns": list(k.breakdowns), "needs": [f"{n}.csv" for n in k.needs],
+                    "definition": k.definition} for k in CATALOGUE]
+        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    if format is KpiFormat.csv:
+        from fosterreport.kpis.export import catalogue_csv
+
+        typer.echo(catalogue_csv(), nl=False)
+        return
+    from rich import box
+    from rich.table import Table
+
+    console = _console()
+    for section, title in SECTIONS.items():
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+        table.add_column("id", no_wrap=True)
+        table.add_column("label")
+        table.add_column("unit")
+        table.add_column("definition", ratio=1)
+        for entry in CATALOGUE:
+            if entry.section == section:
+                table.add_row(entry.id, entry.label, entry.unit, entry.definition)
+        console.print(table)
+
+
+# -- the KPI table ------------------------------------------------------------------------
+
+
+def _console() -> "Console":
+    """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR), and a
+    wide page when writing to a file or pipe so labels are not cut."""
+    import sys
+
+    from rich.console import Console
+
+    terminal = sys.stdout.isatty()
+    return Console(stderr=False, highlight=False, width=None if terminal else 160,
+                   color_system="auto" if terminal else None)
+
+
+def _text(value, unit: str, note: str | None = None) -> str:
+    from fosterreport.formatting import format_value
+
+    shown = format_value(value, unit)
+    return f"{shown} ({note})" if note and value is not None else shown
+
+
+def _rag(rag: str | None):
+    from rich.text import Text
+
+    return Text(rag or "", style=RAG_STYLES.get(rag or "", ""))
+
+
+def _target(value: "KpiValue") -> str:
+    from fosterreport.formatting import format_value
+
+    return "" if value.target is None else format_value(value.target, value.kpi.unit)
+
+
+def print_table(results: "KpiResults", *, breakdowns: bool) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from fosterreport.formatting import format_direction
+    from fosterreport.kpis.catalogue import SECTIONS
+
+    console = _console()
+    console.print(f"{results.authority}: KPIs for {results.period.label} ({results.period.in_words})")
+    for section, title in SECTIONS.items():
+        rows = [value for value in results.values.values() if value.kpi.section == section]
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+        for name, width in COLUMNS:
+            table.add_column(name, justify="right" if name in ("Value", "Previous", "Target") else "left",
+                             no_wrap=name != "KPI", min_width=width)
+        for value in rows:
+            unit = value.kpi.unit
+            table.add_row(value.kpi.label, value.kpi.id, _text(value.value, unit, value.note),
+                          _text(value.previous, unit), format_direction(value.direction), _target(value),
+                          _rag(value.rag))
+            if breakdowns:
+                for name in value.kpi.breakdowns:
+                    axis = value.kpi.breakdown(name)
+                    previous = value.previous_by.get(name, {})
+                    for key, figure in value.by.get(name, {}).items():
+                        table.add_row(f"  {axis.title}: {axis.label(key)}", "", _text(figure, unit),
+                                      _text(previous.get(key), unit), "", "", "")
+        console.print(table)
+    if results.trend:
+        _print_trend(console, results)
+
+
+def _print_trend(console, results: "KpiResults") -> None:
+    from rich import box
+    from rich.table import Table
+
+    from fosterreport.kpis.catalogue import BY_ID
+
+    table = Table(title="Trend", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("KPI")
+    for point in results.trend:
+        table.add_column(point.period.label, justify="right", no_wrap=True)
+    ids = list(dict.fromkeys(kpi_id for point in results.trend for kpi_id in point.values))
+    for kpi_id in ids:
+        kpi = BY_ID[kpi_id]
+        table.add_row(kpi.label, *(_text(point.values.get(kpi_id), kpi.unit) for point in results.trend))
+    console.print(table)

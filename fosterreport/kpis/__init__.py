@@ -1,0 +1,37 @@
+"""The KPI engine: the catalogue, computed for a period, compared and judged.
+
+``compute_kpis(extracts, period, config)`` is the one entry point; the CLI's ``kpis``
+command, the report and the Python API all call it and read the :class:`KpiResults` it
+returns. The catalogue (:mod:`.catalogue`) and the result types (:mod:`.results`) import
+no pandas, so ``fosterreport kpis --list`` and the report's definitions appendix stay
+cheap; the computation (:mod:`.engine` and the section modules) is imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, Kpi
+from fosterreport.kpis.results import KpiResults, KpiValue, ScorecardRow, TrendPoint
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.periods import Period
+    from fosterreport.records import Extracts
+
+__all__ = ["BY_ID", "CATALOGUE", "SECTIONS", "Kpi", "KpiResults", "KpiValue", "ScorecardRow", "TrendPoint",
+           "compute_kpis"]
+
+
+def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None" = None, *, trend: int = 0,
+                 kpi_ids: Iterable[str] | None = None) -> KpiResults:
+    """Every KPI of the catalogue (or only ``kpi_ids``) for ``period``.
+
+    KPIs whose extract is absent are left out of ``values`` and explained in
+    ``left_out``. ``trend=N`` adds the household and recruitment KPIs for the N financial
+    years ending with the period's year. Raises :class:`~fosterreport.exceptions.UsageError`
+    for an unknown KPI id or an unknown ``[targets]``/``[benchmarks]`` key.
+    """
+    from fosterreport.kpis.engine import compute
+
+    return compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None)

@@ -1,0 +1,46 @@
+"""Children placed: where the council's looked-after children live, and for how long.
+
+Snapshots use MAIN placements only (a respite short break is not where a child lives);
+one child has one MAIN placement at a time (validation makes overlaps an error), so a
+child counts once. ``average_children_placed`` is the time-weighted count, placement
+days over the period's days, the figure that funded placements are set against.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fosterreport.kpis.catalogue import HOUSEHOLD_TYPE, PROVIDER
+from fosterreport.kpis.households import household_types, main_in_house
+from fosterreport.kpis.measures import Figure, Frames, active_on, count_by, count_figure, days_covered, rate_figure
+from fosterreport.periods import Period
+
+
+def placement_days(placements: pd.DataFrame, period: Period) -> pd.Series:
+    """Days of ``period`` each placement covers."""
+    return days_covered(placements["start_date"], placements["end_date"], period.start, period.end)
+
+
+def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+    placements = frames["placements"]
+    main = placements[placements["placement_kind"] == "MAIN"]
+    on_end = main[active_on(main["start_date"], main["end_date"], period.end)].drop_duplicates("child_id")
+    by_provider = count_by(on_end, "provider", PROVIDER)
+    in_house, agency = by_provider["IN_HOUSE"], by_provider["IFA"]
+
+    in_house_rows = main_in_house(placements)
+    days = placement_days(in_house_rows, period)
+    figures = {
+        "children_in_care_end": count_figure(len(on_end), {PROVIDER.name: by_provider}),
+        "fostered_share": rate_figure(in_house + agency, len(on_end)),
+        "in_house_share": rate_figure(in_house, in_house + agency),
+        "children_placed_in_period": count_figure(in_house_rows.loc[days > 0, "child_id"].nunique()),
+    }
+    if "households" in frames:
+        typed = in_house_rows[["household_id"]].merge(household_types(frames["households"]),
+                                                      on="household_id", how="left")
+        days_by = count_by(typed, HOUSEHOLD_TYPE.name, HOUSEHOLD_TYPE, days)
+        period_days = {key: period.days for key in days_by}
+        figure = rate_figure(int(days.sum()), period.days, HOUSEHOLD_TYPE.name, days_by, period_days)
+        figures["average_children_placed"] = figure
+    return figures

@@ -1,0 +1,357 @@
+"""``docs/kpis.md`` and ``docs/kpis.schema.json``, generated from the catalogue.
+
+``python -m fosterreport.kpis.docs > docs/kpis.md`` writes the catalogue as Markdown
+(every id, label, unit, polarity, breakdown and definition, from :data:`CATALOGUE`),
+with the prose that cannot live in a table: how published figures map onto the KPIs,
+and the choices made where the spec is silent. ``python -m fosterreport.kpis.docs
+schema > docs/kpis.schema.json`` writes the JSON Schema of ``kpis --format json``,
+with one entry per KPI so that a dashboard can rely on every id, unit and breakdown key.
+Tests compare both committed files with what this module generates.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from fosterreport.config import Rules
+from fosterreport.kpis.catalogue import CATALOGUE, SECTIONS, Breakdown, Kpi
+
+_RULES = Rules()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _axes(kpi: Kpi) -> str:
+    return ", ".join(f"`{name}`" for name in kpi.breakdowns)
+
+
+def _section_table(section: str) -> list[str]:
+    lines = [f"## {SECTIONS[section]}", "",
+             "| id | label | unit | better | breakdowns | files | definition |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for kpi in CATALOGUE:
+        if kpi.section == section:
+            files = ", ".join(kpi.files())
+            lines.append(f"| `{kpi.id}` | {_cell(kpi.label)} | {kpi.unit} | {kpi.polarity} | {_axes(kpi)} | "
+                         f"{files} | {_cell(kpi.definition)} |")
+    return lines + [""]
+
+
+def _breakdowns() -> list[str]:
+    seen: dict[tuple[str, tuple[str, ...] | None], tuple[Breakdown, list[str]]] = {}
+    for kpi in CATALOGUE:
+        for axis in kpi.axes:
+            entry = seen.setdefault((axis.name, axis.keys), (axis, []))
+            entry[1].append(kpi.id)
+    lines = ["## Breakdown keys", "",
+             "Every key is present in JSON and CSV output, zeros included, so columns are stable. "
+             "`NOT_RECORDED` counts rows whose (optional) code is blank, so a breakdown always adds "
+             "up to its total.", "",
+             "| breakdown | used by | keys |", "| --- | --- | --- |"]
+    for axis, users in seen.values():
+        if axis.dynamic:
+            keys = "the budget line texts, as written in budget.csv, in the order they first appear"
+        else:
+            keys = ", ".join(f"`{key}` {axis.label(key)}" for key in axis.keys)
+        lines.append(f"| `{axis.name}` | {', '.join(f'`{u}`' for u in users)} | {_cell(keys)} |")
+    return lines + [""]
+
+
+HEADER = """# The KPI catalogue
+
+Generated from `fosterreport/kpis/catalogue.py` by `python -m fosterreport.kpis.docs`; do not
+edit by hand (a test fails when it drifts). `fosterreport kpis --list` prints the same
+catalogue, and the report's definitions appendix is built from it.
+
+## Periods and counting rules
+
+- `--year 2023` (or `2022-23`, `2022/23`) is the financial year 1 April 2022 to 31 March 2023.
+  `--quarter 1..4` picks a quarter (Q1 = April to June); `--ytd` runs from 1 April to the end
+  of that quarter. Without `--year`, the latest financial year that has ended by the newest
+  date in the extracts.
+- **end** is the period's last day; the **start snapshot** is the day before it begins.
+- A household is active on day d when approval_date ≤ d and (no deregistration_date or
+  deregistration_date > d); a placement, hold or Mockingbird membership is active on d when
+  start ≤ d and (no end or end > d). End dates are the first day no longer placed/approved.
+- Snapshot figures use MAIN placements only.
+- **previous** is the same KPI for the same period one year earlier (same quarter for quarters).
+- A rate whose denominator is 0 is `null` in JSON and "n/a" in text, never 0.
+- Medians of an even number of values are the mean of the two middle values.
+- Identities that hold by construction and are tested: `households_end = households_start +
+  approvals − deregistrations` for every household type, and `approved_places_end =
+  places_filled_end + places_vacant_end + places_on_hold_end`.
+
+## Units
+
+| unit | in JSON | in text |
+| --- | --- | --- |
+| count | integer | 1,234 |
+| rate | fraction, full precision (0.16129…) | percentage, one decimal (16.1%) |
+| ratio | number | two decimals (1.09) |
+| number | number | one decimal |
+| days | number | whole days |
+| money | number of pounds with pence (1325588.5) | whole pounds (£1,325,588) |
+"""
+
+JUDGEMENTS = f"""## Targets, RAG and direction of travel
+
+- Targets come from `[targets]` in `fosterreport.toml`, keyed by id or `id.KEY`
+  (`"approvals.MAINSTREAM" = 35`); benchmarks likewise from `[benchmarks]`. An unknown key
+  stops the run (exit 2) naming the key and the closest valid one.
+- **RAG**, only where a target is set: g = how far the value falls short of the target in the
+  KPI's polarity, as a fraction of the target (lower is better: g = (value − target) ÷ target).
+  Green when g ≤ {_RULES.rag_green_tolerance:g} (`rag_green_tolerance`), amber when g ≤
+  {_RULES.rag_red_threshold:g} (`rag_red_threshold`), red above.
+- **Direction of travel** against previous: `similar` when |change| ≤ {_RULES.similar_tolerance:g} ×
+  |previous| (`similar_tolerance`), else `improved`/`declined` by polarity, or `up`/`down` for
+  neutral KPIs; `n/a` when either value is missing. Shown as ▲ ▼ ▬ with the word.
+- `assessment_timescale_months` (default {_RULES.assessment_timescale_months}) and
+  `supervision_interval_days` (default {_RULES.supervision_interval_days}) set the two timeliness rules.
+- The scorecard has one row per target key, in catalogue order.
+"""
+
+MAPPING = """## From published figures to KPIs: Dorset 2022/23
+
+How the figures councils publish map onto the catalogue, with Dorset Council's Fostering
+Service Annual Report 2022/23 (Corporate Parenting Board, 25 May 2023) as the worked
+example. Its figures were typed by hand; the tool computes each from the records, so the
+inconsistencies noted below cannot occur.
+
+| the report says | KPI | how it is computed |
+| --- | --- | --- |
+| 169 fostering households on 31 March 2023: 116 mainstream, 52 connected persons, 1 foster to adopt | `households_end` by `household_type` | households active on the period's last day: MAINSTREAM 116, CONNECTED 52, FFA 1 |
+| 59 households recruited: 10 mainstream, 47 connected, 2 foster to adopt | `approvals` by `household_type` | households.csv approval_date in the period |
+| 62 enquiries, 41 initial visits, 10 approved | `enquiries`, `initial_visits`, `approvals_from_enquiries` | enquiries.csv, each stage by the date it happened |
+| "a 16.1% conversion rate from enquiry to approval" | `enquiry_to_approval_rate` | 10 approvals ÷ 62 enquiries = 0.161 (16.1%); the benchmark quoted (10% nationally, The Fostering Network) belongs in `[benchmarks]` |
+| 22 assessments in progress: 9 mainstream, 13 connected | `assessments_in_progress_end` by `household_type_sought` | applications by the end, neither approved nor closed by then |
+| 29 mainstream and 47 connected households deregistered | `deregistrations` by `household_type` | deregistration_date in the period |
+| 27 resigned, 2 initiated by the service; 42 children moved on, 14 SGOs, 1 resigned | `deregistrations` by `reason` | RESIGNED, TERMINATED, CHILD_MOVED_ON, SGO (the published connected reasons add up to 57, not 47) |
+| "an overall loss of 21 households (19 mainstream, 2 connected)" | `net_change` by `household_type` | approvals − deregistrations: mainstream 10 − 29 = −19; the published totals give 59 − 76 = −17, not −21 |
+| "1 in 8 fostering households leaving" (Ofsted, nationally) | `deregistration_rate` | deregistrations ÷ (households at the start + approvals) |
+| 321 approved beds: 268 mainstream, 52 connected, 1 foster to adopt | `approved_places_end` by `household_type` | approved_places of households active on the last day |
+| 179 beds used (126 mainstream, 52, 1); "179 children living in 169 in-house placements" | `children_placed_end` by `household_type` | distinct children in a MAIN in-house placement on the last day (the report also says 180) |
+| "utilization rate of foster children to mainstream fostering households is 1.09" | `utilisation_rate` by `household_type`, key MAINSTREAM | 126 children ÷ 116 mainstream households = 1.086 → 1.09; the whole-service figure is 179 ÷ 169 = 1.06 |
+| 142 beds not in use | `places_vacant_end` + `places_on_hold_end` | approved − filled places: 321 − 179 = 142; split into primary and secondary vacancies and holds by reason |
+| 437 children looked after, 307 (70%) in foster care | `children_in_care_end`, `fostered_share` | (IN_HOUSE + IFA) ÷ all MAIN placements on the last day: 307 ÷ 437 = 70.3% |
+| 180 (59%) with Dorset's carers, 127 (41%) with IFAs | `in_house_share`, `children_in_care_end` by `provider` | IN_HOUSE ÷ (IN_HOUSE + IFA) = 180 ÷ 307 = 58.6% |
+| "81% of annual reviews completed" | `reviews_on_time_rate` | the share of reviews due in the period completed by their due date (a stated definition, unlike the published one) |
+| 13 complaints, 6 upheld (by complainant: 8 from carers, 4 of them upheld …) | `complaints`, `complaints_upheld` by `complainant` | complaints.csv received_date in the period; upheld = UPHELD or PARTLY_UPHELD (the published split adds up to 4 upheld, not 6) |
+| 20 LADO referrals, 13 by children; 19 no further action (95%); physical 6, sexual 1, neglect 6, emotional 7 | `allegations` by `source`, `category`, `outcome`; `allegations_nfa_rate` | allegations.csv referral_date in the period; 19 ÷ 20 = 95% |
+| 154 training courses delivered to 317 foster carers | `training_sessions`, `carers_trained` | distinct session_id and carer_id in the period |
+| budget £5,320,883 funding an average of 220 placements | `budget`, `funded_placements` | Σ budget and Σ funded_placements of budget.csv for 2022-23 |
+| expenditure £3,995,295, "an underspend of £1,325,558" | `outturn`, `budget_variance` | outturn − budget = 3,995,295 − 5,320,883 = −£1,325,588 (the text's 1,325,558 is a typing error) |
+| Mockingbird: Pegasus (1 hub, 10 satellites) and Orion (1 hub, 8) | `mockingbird_constellations_end`, `mockingbird_households_end` by `role`, `mockingbird_share` | 2 constellations; 20 households (HUB 2, SATELLITE 18); 20 ÷ 169 = 11.8% of households |
+"""
+
+CHOICES = """## Choices where the spec is silent
+
+Periods
+- `--ytd` needs `--quarter` (exit 2 without it). `--quarter` without `--year` takes the
+  quarter of the default year (the latest financial year ended by the newest date).
+- A financial year has "ended by" a date when its 31 March is on or before that date.
+- Labels: `2022/23`, `2022/23 Q2`, `2022/23 Q1–Q2 (year to date)` (`2022/23 Q1 (year to date)`
+  for Q1); file slugs `2022-23`, `2022-23-q2`, `2022-23-ytd-q2`.
+- `--trend N` always uses whole financial years, even for a quarterly period.
+- previous is computed whatever the extracts' first date: a year before the data begins shows
+  zeros for flow counts (the extracts cannot say whether it had none).
+
+Counting
+- Blank values of an optional coded column (enquiry source, hold reason, panel outcome,
+  allegation source and category, training mode) are counted under `NOT_RECORDED`, which is
+  always present in those breakdowns.
+- A `[targets]`/`[benchmarks]` key `id.CODE` whose code belongs to two breakdowns of the KPI
+  (only `NOT_RECORDED` of `allegations`) refers to the first.
+- Holds: when a household has several holds in force on the last day, the latest-starting one
+  (then the later row) gives the reason. Holds of households not approved that day are ignored,
+  so `households_on_hold_end` counts approved households only.
+- `children_placed_end` counts children whatever the state of their household's approval;
+  its breakdown uses the household's type in households.csv.
+- A placement whose end date equals its start date covers no day: it is not in
+  `children_placed_in_period` and adds no placement-days.
+- Same-period conversion rates (`enquiry_to_approval_rate` etc.) are not capped: a quarter
+  with more approvals than enquiries shows more than 100%, as the definition says.
+- `cohort_approval_rate` for a quarter follows the enquiries of the same quarter one year earlier.
+- `assessments_within_timescale_rate` and `median_days_application_to_approval` leave out
+  approvals without an application date. Calendar months are added with month-end clipping:
+  an application on 31 August with 6 months is due by 28 (or 29) February.
+- Supervision gaps: a gap covers the days after its first contact up to and including its
+  closing contact (or the end of the household's window), and counts for the period when one
+  of those days is in the period. A visit on the period's first day that closes a long gap is
+  a late visit in the period. Visits before approval or after the window are ignored. Households
+  "active at some point in the period" are those approved on at least one of its days.
+- `unannounced_visit_rate` counts an UNANNOUNCED visit dated in the period.
+- `reviews_overdue_end` follows the spec literally: it includes reviews of households that have
+  since been deregistered, if they were never completed.
+- Training: a session counts once, under the first mode recorded for it in the file.
+- Mockingbird: a membership is current when joined ≤ end (blank = launch date), left_date
+  (the first day no longer a member) is blank or after the end, and the household is approved
+  that day. A household in two memberships counts once, as HUB if it is a hub in either.
+  Constellations also need launch_date ≤ end.
+
+Finance
+- Budget lines are matched on their exact text. When two rows of one line share the latest
+  as_at, the later row in the file is used. Lines are listed in the order they first appear.
+- When the financial year has no row struck by the period's end, the finance KPIs are left out
+  and `left_out` says so ("budget: budget.csv has no rows for 2022-23 struck by 30 June 2022").
+- The "forecast" note is carried by `outturn` and by what is computed from it
+  (`budget_variance`, `budget_variance_rate`, `cost_per_placement_week`). The JSON shape of
+  cli.md has no field for it; it is shown in the table and the report.
+- `cost_per_placement_week` is rounded to the penny (half up); it is `null` when the year has
+  no in-house placement-days. `funded_placements` is `null` when no chosen line gives it.
+
+Judgements
+- An unknown `--kpi` id or `[targets]`/`[benchmarks]` key gets the closest valid one when it
+  looks like a typo (`aprovals` → `approvals`); one that resembles nothing (`nonsense`) is
+  told so and pointed at `fosterreport kpis --list`, rather than offered an unrelated id.
+- RAG for a neutral KPI with a target measures the distance from the target either side.
+- A target of 0 is green when met (or bettered) and red otherwise.
+- Thresholds compare with a slack of 1e-9, so a value exactly on a threshold lands where the
+  arithmetic on paper puts it (0.114 against a target of 0.12 is a 5% shortfall: green).
+- Direction when previous is 0: no change is `similar`; any change is a direction.
+
+Output
+- JSON: money is a number of pounds with its pence (`1325588.5`, `1325588.0`); rates keep full
+  double precision; keys are in catalogue and code-list order, so the same inputs give the same
+  bytes. The schema is `docs/kpis.schema.json`.
+- CSV: `\\n` line endings; money written with two decimals, other numbers in full precision;
+  blank for undefined. Text cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a
+  leading apostrophe; numeric cells are written as numbers and never altered, so `-18` stays a
+  number.
+- The terminal table shows breakdowns when `--kpi` picks KPIs; notes on what was left out go to
+  stderr, so stdout carries only the table, JSON or CSV. Figures are not suppressed in `kpis`
+  output (suppression is for published reports).
+"""
+
+
+def markdown() -> str:
+    lines = [HEADER]
+    for section in SECTIONS:
+        lines.extend(_section_table(section))
+    lines.extend(_breakdowns())
+    lines.append(JUDGEMENTS)
+    lines.append(MAPPING)
+    lines.append(CHOICES)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- the JSON Schema ----------------------------------------------------------------------
+
+_VALUE = {
+    "count": {"type": "integer"},
+    "rate": {"type": ["number", "null"]},
+    "ratio": {"type": ["number", "null"]},
+    "number": {"type": ["number", "null"]},
+    "days": {"type": ["number", "null"]},
+    "money": {"type": ["number", "null"]},
+}
+
+
+def _by_schema(kpi: Kpi) -> dict[str, Any]:
+    properties = {}
+    for axis in kpi.axes:
+        if axis.dynamic:
+            properties[axis.name] = {"type": "object", "additionalProperties": _VALUE[kpi.unit]}
+        else:
+            properties[axis.name] = {"type": "object", "required": list(axis.keys), "additionalProperties": False,
+                                     "properties": {key: _VALUE[kpi.unit] for key in axis.keys}}
+    return {"type": "object", "required": list(kpi.breakdowns), "additionalProperties": False,
+            "properties": properties}
+
+
+def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
+    value = _VALUE[kpi.unit]
+    nullable = {"type": ["integer" if kpi.unit == "count" else "number", "null"]}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["label", "unit", "value", "by", "previous", "change", "direction", "target", "rag",
+                     "benchmark"],
+        "properties": {
+            "label": {"const": kpi.label},
+            "unit": {"const": kpi.unit},
+            "value": value,
+            "by": _by_schema(kpi),
+            "previous": nullable,
+            "change": nullable,
+            "direction": {"$ref": "#/$defs/direction"},
+            "target": {"type": ["number", "null"]},
+            "rag": {"$ref": "#/$defs/rag"},
+            "benchmark": {"$ref": "#/$defs/benchmark"},
+        },
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    period = {"type": "object", "additionalProperties": False, "required": ["label", "start", "end"],
+              "properties": {"label": {"type": "string"}, "start": {"type": "string", "format": "date"},
+                             "end": {"type": "string", "format": "date"}}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://fosterreport.invalid/kpis.schema.json",
+        "title": "fosterreport kpis --format json",
+        "description": "Generated by `python -m fosterreport.kpis.docs schema`; do not edit by hand.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["fosterreport_version", "authority", "period", "kpis", "scorecard", "left_out", "warnings"],
+        "properties": {
+            "fosterreport_version": {"type": "string"},
+            "authority": {"type": "string"},
+            "period": {"$ref": "#/$defs/period"},
+            "kpis": {"type": "object", "additionalProperties": False,
+                     "properties": {kpi.id: _kpi_schema(kpi) for kpi in CATALOGUE}},
+            "scorecard": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "required": ["key", "value", "target", "rag", "previous", "direction"],
+                "properties": {"key": {"type": "string"}, "value": {"type": ["number", "null"]},
+                               "target": {"type": "number"}, "rag": {"$ref": "#/$defs/rag"},
+                               "previous": {"type": ["number", "null"]},
+                               "direction": {"$ref": "#/$defs/direction"}}}},
+            "left_out": {"type": "array", "items": {"type": "string"}},
+            "warnings": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "required": ["file", "line", "column", "rule", "message"],
+                "properties": {"file": {"type": "string"}, "line": {"type": ["integer", "null"]},
+                               "column": {"type": ["string", "null"]}, "rule": {"type": "string"},
+                               "message": {"type": "string"}}}},
+            "trend": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["period", "kpis"],
+                "properties": {"period": {"$ref": "#/$defs/period"}, "kpis": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {kpi.id: {"type": "object", "additionalProperties": False,
+                                            "required": ["value", "by"],
+                                            "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi)}}
+                                   for kpi in CATALOGUE}}}}},
+        },
+        "$defs": {
+            "period": period,
+            "direction": {"enum": ["improved", "declined", "similar", "up", "down", "n/a"]},
+            "rag": {"enum": ["green", "amber", "red", None]},
+            "benchmark": {"oneOf": [{"type": "null"}, {
+                "type": "object", "additionalProperties": False, "required": ["value", "label", "source"],
+                "properties": {"value": {"type": "number"}, "label": {"type": "string"},
+                               "source": {"type": ["string", "null"]}}}]},
+        },
+    }
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["schema"]:
+        sys.stdout.write(json_schema_text())
+    elif not args:
+        sys.stdout.write(markdown())
+    else:
+        sys.stderr.write("usage: python -m fosterreport.kpis.docs [schema]\n")
+        raise SystemExit(2)
+
+
+if __name__ == "__main__":
+    main()

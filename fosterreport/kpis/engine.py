@@ -1,0 +1,176 @@
+"""Computing the catalogue for a period: sections, previous year, comparisons, trend.
+
+Each section module (:mod:`~fosterreport.kpis.households`, :mod:`~.children` …) turns
+the frames into :class:`~fosterreport.kpis.measures.Figure` values for one period. This
+module runs the sections a request needs for the period and for the same period a year
+earlier, leaves out (and says why) every KPI whose file is absent, and adds the
+judgements of :mod:`~fosterreport.kpis.comparison`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from fosterreport.config import Config
+from fosterreport.contract import EXTRACTS
+from fosterreport.exceptions import UsageError
+from fosterreport.kpis import children, complaints, finance, households, mockingbird, oversight, recruitment
+from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, TREND_SECTIONS, Kpi, unknown_kpi_message
+from fosterreport.kpis.comparison import KeyRef, difference, direction, rag, resolve_keys
+from fosterreport.kpis.measures import Figure, Frames
+from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint
+from fosterreport.periods import Period, make_period
+from fosterreport.records import Extracts
+
+#: Each section's module, and the files without which it computes nothing at all.
+MODULES: dict[str, tuple[ModuleType, tuple[str, ...]]] = {
+    "households": (households, ("households",)),
+    "children": (children, ("placements",)),
+    "recruitment": (recruitment, ("enquiries",)),
+    "oversight": (oversight, ()),
+    "complaints": (complaints, ()),
+    "mockingbird": (mockingbird, ("households", "mockingbird")),
+    "finance": (finance, ("budget",)),
+}
+assert list(MODULES) == list(SECTIONS)
+
+
+def select(kpi_ids) -> list[Kpi]:
+    """The KPIs asked for, in catalogue order; an unknown id is a usage error."""
+    if not kpi_ids:
+        return list(CATALOGUE)
+    unknown = [kpi_id for kpi_id in kpi_ids if kpi_id not in BY_ID]
+    if unknown:
+        raise UsageError([unknown_kpi_message(kpi_id) for kpi_id in unknown])
+    wanted = set(kpi_ids)
+    return [kpi for kpi in CATALOGUE if kpi.id in wanted]
+
+
+def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi]) -> dict[str, Figure]:
+    """The figures of ``kpis`` for one period (those whose files are all present)."""
+    figures: dict[str, Figure] = {}
+    for section in dict.fromkeys(kpi.section for kpi in kpis):
+        module, required = MODULES[section]
+        if all(name in frames for name in required):
+            figures.update(module.compute(frames, period, config))
+    return {kpi.id: figures[kpi.id] for kpi in kpis
+            if kpi.id in figures and all(name in frames for name in kpi.needs)}
+
+
+def left_out(frames: Frames, kpis: list[Kpi], figures: dict[str, Figure], period: Period) -> list[str]:
+    """One entry per absent file naming the KPIs it leaves out, then any other reason."""
+    reasons = []
+    for name, model in EXTRACTS.items():
+        if name in frames:
+            continue
+        missing = [kpi.id for kpi in kpis if name in kpi.needs]
+        if missing:
+            reasons.append(f"{name}: {model.file} not supplied (left out: {', '.join(missing)})")
+    unexplained = [kpi.id for kpi in kpis if kpi.id not in figures and all(n in frames for n in kpi.needs)]
+    if unexplained and all(BY_ID[kpi_id].section == "finance" for kpi_id in unexplained):
+        reasons.append(f"{finance.no_rows_reason(period)} (left out: {', '.join(unexplained)})")
+    return reasons
+
+
+def _benchmark(config: Config, key: str) -> BenchmarkValue | None:
+    found = config.benchmarks.get(key)
+    return None if found is None else BenchmarkValue(found.value, found.label, found.source)
+
+
+def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config) -> KpiValue:
+    rules = config.rules
+    previous = before.value if before else None
+    target = config.targets.get(kpi.id)
+    return KpiValue(
+        kpi=kpi, value=figure.value, by=figure.by,
+        numerator=figure.numerator, denominator=figure.denominator,
+        numerator_by=figure.numerator_by, denominator_by=figure.denominator_by,
+        previous=previous, previous_by=before.by if before else {},
+        change=difference(figure.value, previous),
+        direction=direction(figure.value, previous, kpi.polarity, rules.similar_tolerance),
+        target=target,
+        rag=rag(figure.value, target, kpi.polarity, rules.rag_green_tolerance, rules.rag_red_threshold),
+        benchmark=_benchmark(config, kpi.id),
+        benchmark_by={axis_key: bench for axis_key in _codes_of(kpi)
+                      if (bench := _benchmark(config, f"{kpi.id}.{axis_key}")) is not None},
+        note=figure.note,
+    )
+
+
+def _codes_of(kpi: Kpi) -> list[str]:
+    return list(dict.fromkeys(code for axis in kpi.axes for code in (axis.keys or ())))
+
+
+def _order(ref: KeyRef) -> tuple:
+    position = CATALOGUE.index(ref.kpi)
+    if ref.code is None:
+        return (position, -1, -1, "")
+    axis_names = list(ref.kpi.breakdowns)
+    keys = ref.kpi.breakdown(ref.breakdown).keys or ()
+    return (position, axis_names.index(ref.breakdown), keys.index(ref.code) if ref.code in keys else len(keys),
+            ref.code)
+
+
+def scorecard(values: dict[str, KpiValue], targets: dict[str, KeyRef], config: Config) -> list[ScorecardRow]:
+    """One row per target key whose KPI was computed, in catalogue then breakdown order."""
+    rules = config.rules
+    rows = []
+    for ref in sorted(targets.values(), key=_order):
+        found = values.get(ref.kpi.id)
+        if found is None:
+            continue
+        if ref.code is None:
+            value, previous = found.value, found.previous
+        else:
+            value = found.by.get(ref.breakdown, {}).get(ref.code)
+            previous = found.previous_by.get(ref.breakdown, {}).get(ref.code)
+        target = config.targets[ref.key]
+        rows.append(ScorecardRow(
+            key=ref.key, kpi=ref.kpi, value=value, target=target,
+            rag=rag(value, target, ref.kpi.polarity, rules.rag_green_tolerance, rules.rag_red_threshold),
+            previous=previous,
+            direction=direction(value, previous, ref.kpi.polarity, rules.similar_tolerance),
+        ))
+    return rows
+
+
+def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years: int) -> list[TrendPoint]:
+    """The household and recruitment KPIs for ``years`` financial years to the period's year."""
+    wanted = [kpi for kpi in kpis if kpi.section in TREND_SECTIONS]
+    points = []
+    for year in range(period.year - years + 1, period.year + 1):
+        year_period = make_period(year)
+        figures = figures_for(frames, year_period, config, wanted)
+        points.append(TrendPoint(
+            period=year_period,
+            values={kpi_id: figure.value for kpi_id, figure in figures.items()},
+            by={kpi_id: figure.by for kpi_id, figure in figures.items()},
+        ))
+    return points
+
+
+def compute(extracts: Extracts, period: Period, config: Config | None = None, *, trend_years: int = 0,
+            kpi_ids=None) -> KpiResults:
+    """See :func:`fosterreport.kpis.compute_kpis`."""
+    config = config or Config()
+    kpis = select(kpi_ids)
+    source = str(config.source or "fosterreport.toml")
+    targets = resolve_keys(config.targets, "targets", source)
+    resolve_keys(config.benchmarks, "benchmarks", source)
+    if trend_years < 0:
+        raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
+
+    frames = extracts.frames
+    current = figures_for(frames, period, config, kpis)
+    before = figures_for(frames, period.previous(), config, kpis)
+    values = {kpi.id: _value(kpi, current[kpi.id], before.get(kpi.id), config)
+              for kpi in kpis if kpi.id in current}
+    return KpiResults(
+        authority=config.authority.name,
+        period=period,
+        values=values,
+        scorecard=scorecard(values, targets, config),
+        left_out=left_out(frames, kpis, current, period),
+        warnings=list(extracts.problems.warnings),
+        trend=trend(frames, period, config, kpis, trend_years) if trend_years else [],
+    )

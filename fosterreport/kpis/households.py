@@ -1,0 +1,137 @@
+"""Households and places: the table every council publishes.
+
+Snapshot figures (households, places, children placed, vacancies, holds) are taken on
+the period's last day, and households at the start on the day before it begins, so that
+``households_end = households_start + approvals − deregistrations`` holds for every
+household type by construction. Places follow from one per-household table: approved
+places, children placed (MAIN in-house placements only), whether a hold is in force,
+so that ``approved = filled + vacant + on hold`` holds too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fosterreport.kpis.catalogue import HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
+from fosterreport.kpis.measures import (
+    Figure, Frames, active_on, count_by, count_figure, latest_per, rate_figure, within,
+)
+from fosterreport.periods import Period
+
+TYPE = HOUSEHOLD_TYPE.name
+
+
+def household_types(households: pd.DataFrame) -> pd.DataFrame:
+    """household_id → household_type, one row per household, for joining onto placements."""
+    return households[["household_id", "household_type"]].drop_duplicates("household_id")
+
+
+def main_in_house(placements: pd.DataFrame) -> pd.DataFrame:
+    """MAIN placements with the council's own carers: what snapshot and day counts use."""
+    return placements[(placements["placement_kind"] == "MAIN") & (placements["provider"] == "IN_HOUSE")]
+
+
+def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+    households = frames["households"]
+    figures = _flows(households, period)
+    if "placements" in frames:
+        figures.update(_places(frames, period))
+    return figures
+
+
+def _flows(households: pd.DataFrame, period: Period) -> dict[str, Figure]:
+    approval, deregistration = households["approval_date"], households["deregistration_date"]
+    at_start = households[active_on(approval, deregistration, period.start_snapshot)]
+    at_end = households[active_on(approval, deregistration, period.end)]
+    approved = households[within(approval, period)]
+    deregistered = households[within(deregistration, period)]
+
+    start_by = count_by(at_start, TYPE, HOUSEHOLD_TYPE)
+    end_by = count_by(at_end, TYPE, HOUSEHOLD_TYPE)
+    approved_by = count_by(approved, TYPE, HOUSEHOLD_TYPE)
+    deregistered_by = count_by(deregistered, TYPE, HOUSEHOLD_TYPE)
+    at_risk_by = {key: start_by[key] + approved_by[key] for key in start_by}
+    places = at_end["approved_places"].fillna(0).astype("int64")
+
+    return {
+        "households_start": count_figure(len(at_start), {TYPE: start_by}),
+        "households_end": count_figure(len(at_end), {TYPE: end_by}),
+        "approvals": count_figure(len(approved), {TYPE: approved_by}),
+        "deregistrations": count_figure(len(deregistered), {
+            TYPE: deregistered_by,
+            REASON.name: count_by(deregistered, "deregistration_reason", REASON),
+        }),
+        "net_change": count_figure(len(approved) - len(deregistered), {
+            TYPE: {key: approved_by[key] - deregistered_by[key] for key in approved_by}}),
+        "deregistration_rate": rate_figure(len(deregistered), len(at_start) + len(approved),
+                                           TYPE, deregistered_by, at_risk_by),
+        "approved_places_end": count_figure(places.sum(), {TYPE: count_by(at_end, TYPE, HOUSEHOLD_TYPE, places)}),
+    }
+
+
+def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
+    """One row per household approved on ``period.end``: its places, children, hold.
+
+    Columns: household_id, household_type, places, placed, filled, unfilled, vacancy
+    (PRIMARY when no child is placed), on_hold, hold_reason (of the latest-starting hold
+    in force; blank reason stays blank).
+    """
+    households = frames["households"]
+    active = households[active_on(households["approval_date"], households["deregistration_date"], period.end)]
+    table = active[["household_id", "household_type"]].copy()
+    table["places"] = active["approved_places"].fillna(0).astype("int64").to_numpy()
+
+    placements = main_in_house(frames["placements"])
+    on_end = placements[active_on(placements["start_date"], placements["end_date"], period.end)]
+    placed = (on_end.dropna(subset=["household_id"]).drop_duplicates(["household_id", "child_id"])
+              .groupby("household_id").size().rename("placed").reset_index())
+    table = table.merge(placed, on="household_id", how="left")
+    table["placed"] = table["placed"].fillna(0).astype("int64")
+    table["filled"] = np.minimum(table["placed"], table["places"])
+    table["unfilled"] = table["places"] - table["filled"]
+    table["vacancy"] = np.where(table["placed"] == 0, "PRIMARY", "SECONDARY")
+
+    if "holds" in frames:
+        holds = frames["holds"]
+        in_force = holds[active_on(holds["start_date"], holds["end_date"], period.end)]
+        chosen = latest_per(in_force, "household_id", ["start_date"])[["household_id", "reason"]]
+        table = table.merge(chosen.rename(columns={"reason": "hold_reason"}), on="household_id", how="left")
+        table["on_hold"] = table["household_id"].isin(chosen["household_id"]).to_numpy()
+    else:
+        table["hold_reason"] = pd.Series([None] * len(table), dtype="str")
+        table["on_hold"] = False
+    return table
+
+
+def _places(frames: Frames, period: Period) -> dict[str, Figure]:
+    table = occupancy_table(frames, period)
+    households = frames["households"]
+    households_end_by = count_by(table, TYPE, HOUSEHOLD_TYPE)
+    places_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["places"])
+    filled_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["filled"])
+
+    placements = main_in_house(frames["placements"])
+    on_end = placements[active_on(placements["start_date"], placements["end_date"], period.end)]
+    children = on_end.drop_duplicates("child_id").merge(household_types(households), on="household_id", how="left")
+    children_by = count_by(children, TYPE, HOUSEHOLD_TYPE)
+    filled = int(table["filled"].sum())
+
+    figures = {
+        "children_placed_end": count_figure(len(children), {TYPE: children_by}),
+        "utilisation_rate": rate_figure(len(children), len(table), TYPE, children_by, households_end_by),
+        "occupancy_rate": rate_figure(filled, int(table["places"].sum()), TYPE, filled_by, places_by),
+        "places_filled_end": count_figure(filled, {TYPE: filled_by}),
+        "over_capacity_households_end": count_figure(int((table["placed"] > table["places"]).sum())),
+    }
+    if "holds" in frames:
+        free, held = table[~table["on_hold"]], table[table["on_hold"]]
+        figures["places_vacant_end"] = count_figure(free["unfilled"].sum(), {
+            VACANCY.name: count_by(free, "vacancy", VACANCY, free["unfilled"])})
+        figures["places_on_hold_end"] = count_figure(held["unfilled"].sum(), {
+            VACANCY.name: count_by(held, "vacancy", VACANCY, held["unfilled"]),
+            HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON, held["unfilled"]),
+        })
+        figures["households_on_hold_end"] = count_figure(len(held), {
+            HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON)})
+    return figures

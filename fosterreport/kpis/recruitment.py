@@ -1,0 +1,62 @@
+"""Recruitment: the funnel from enquiry to approval, its conversion and its timeliness.
+
+Funnel counts are *same-period* counts, each stage counted by the date it happened, as
+councils, Ofsted and The Fostering Network quote them: "62 enquiries, 10 approvals, a
+16.1% conversion rate". Because an approval in the period may come from last year's
+enquiry, such a ratio can exceed 100% in a short period; ``cohort_approval_rate``
+follows one year's enquiries to their outcome instead.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fosterreport.kpis.catalogue import ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
+from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, median_days, rate_figure, stamp, within
+from fosterreport.periods import Period
+
+
+def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+    enquiries = frames["enquiries"]
+    end = stamp(period.end)
+    received = enquiries[within(enquiries["enquiry_date"], period)]
+    visits = int(within(enquiries["initial_visit_date"], period).sum())
+    applications = int(within(enquiries["application_date"], period).sum())
+    approved = enquiries[within(enquiries["approval_date"], period)]
+    approvals = len(approved)
+
+    cohort = enquiries[within(enquiries["enquiry_date"], period.previous())]
+    cohort_approved = int((cohort["approval_date"] <= end).sum())
+
+    assessed = approved[approved["application_date"].notna()]
+    months = pd.DateOffset(months=config.rules.assessment_timescale_months)
+    on_time = int((assessed["approval_date"] <= assessed["application_date"] + months).sum())
+
+    in_progress = enquiries[(enquiries["application_date"] <= end) & ~(enquiries["approval_date"] <= end)
+                            & ~(enquiries["closed_date"] <= end)]
+    closed = enquiries[within(enquiries["closed_date"], period)]
+    withdrawn = closed[closed["closed_reason"].isin(WITHDRAWAL.keys)]
+
+    return {
+        "enquiries": count_figure(len(received), {
+            ENQUIRY_SOURCE.name: count_by(received, "source", ENQUIRY_SOURCE),
+            TYPE_SOUGHT.name: count_by(received, "household_type_sought", TYPE_SOUGHT),
+        }),
+        "initial_visits": count_figure(visits),
+        "applications": count_figure(applications),
+        "approvals_from_enquiries": count_figure(approvals, {
+            TYPE_SOUGHT.name: count_by(approved, "household_type_sought", TYPE_SOUGHT)}),
+        "enquiry_to_approval_rate": rate_figure(approvals, len(received)),
+        "enquiry_to_application_rate": rate_figure(applications, len(received)),
+        "application_to_approval_rate": rate_figure(approvals, applications),
+        "enquiry_to_visit_rate": rate_figure(visits, len(received)),
+        "cohort_approval_rate": rate_figure(cohort_approved, len(cohort)),
+        "median_days_enquiry_to_approval": Figure(median_days(approved["approval_date"], approved["enquiry_date"])),
+        "median_days_application_to_approval": Figure(
+            median_days(assessed["approval_date"], assessed["application_date"])),
+        "assessments_within_timescale_rate": rate_figure(on_time, len(assessed)),
+        "assessments_in_progress_end": count_figure(len(in_progress), {
+            TYPE_SOUGHT.name: count_by(in_progress, "household_type_sought", TYPE_SOUGHT)}),
+        "withdrawals": count_figure(len(withdrawn), {
+            WITHDRAWAL.name: count_by(withdrawn, "closed_reason", WITHDRAWAL)}),
+    }

@@ -1,0 +1,142 @@
+"""Reporting periods: financial years, quarters and year to date.
+
+Councils report on the financial year (1 April to 31 March), as Ofsted's and DfE's
+collections do, and National Minimum Standard 25.7 asks for a report every three
+months. A :class:`Period` is the one object every KPI is computed for; it knows its
+own label ("2022/23 Q1"), a file-name slug, how to say itself in words for the cover,
+the start snapshot (the day before it starts) and the period one year earlier that
+"previous" figures compare with.
+
+``year`` is always the financial year's *ending* calendar year, the convention of the
+``--year 2023`` option: 2023 means 2022-23.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fosterreport.exceptions import UsageError
+from fosterreport.formatting import format_date
+
+#: Years outside this range are typing mistakes, not reporting periods.
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+
+def _quarter_start(year: int, quarter: int) -> date:
+    """First day of ``quarter`` (1 = April–June) of financial year ``year``."""
+    month = 4 + 3 * (quarter - 1)  # 4, 7, 10, 13
+    return date(year - 1, month, 1) if month <= 12 else date(year, month - 12, 1)
+
+
+def _quarter_end(year: int, quarter: int) -> date:
+    following = _quarter_start(year, quarter + 1) if quarter < 4 else date(year, 4, 1)
+    return following - timedelta(days=1)
+
+
+def _short(year: int) -> str:
+    """``2023`` → ``2022/23``."""
+    return f"{year - 1}/{year % 100:02d}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a KPI is computed over: ``start`` to ``end`` inclusive."""
+
+    start: date
+    end: date
+    year: int
+    quarter: int | None = None
+    ytd: bool = False
+
+    @property
+    def label(self) -> str:
+        """``2022/23``, ``2022/23 Q1`` or ``2022/23 Q1–Q2 (year to date)``."""
+        if self.quarter is None:
+            return _short(self.year)
+        if self.ytd:
+            quarters = "Q1" if self.quarter == 1 else f"Q1–Q{self.quarter}"
+            return f"{_short(self.year)} {quarters} (year to date)"
+        return f"{_short(self.year)} Q{self.quarter}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: ``2022-23``, ``2022-23-q1``, ``2022-23-ytd-q2``."""
+        base = f"{self.year - 1}-{self.year % 100:02d}"
+        if self.quarter is None:
+            return base
+        return f"{base}-ytd-q{self.quarter}" if self.ytd else f"{base}-q{self.quarter}"
+
+    @property
+    def financial_year_code(self) -> str:
+        """The year as budget.csv writes it: ``2022-23``."""
+        return f"{self.year - 1}-{self.year % 100:02d}"
+
+    @property
+    def in_words(self) -> str:
+        """``1 April 2022 to 31 March 2023``."""
+        return f"{format_date(self.start)} to {format_date(self.end)}"
+
+    @property
+    def start_snapshot(self) -> date:
+        """The day before the period: the "start" of snapshot KPIs."""
+        return self.start - timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The same period one year earlier (same quarter for quarters)."""
+        return make_period(self.year - 1, self.quarter, self.ytd)
+
+    def financial_year(self) -> "Period":
+        """The whole financial year that contains this period's end."""
+        return make_period(self.year)
+
+
+def make_period(year: int, quarter: int | None = None, ytd: bool = False) -> Period:
+    """The period for ``--year``, ``--quarter`` and ``--ytd``.
+
+    ``ytd`` runs from 1 April to the end of ``quarter``, so it needs a quarter.
+    """
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise UsageError(f"financial year {year} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+    if quarter is None:
+        if ytd:
+            raise UsageError("--ytd needs --quarter: year to date runs from 1 April to the end of that quarter")
+        return Period(date(year - 1, 4, 1), date(year, 3, 31), year)
+    if quarter not in (1, 2, 3, 4):
+        raise UsageError(f"quarter must be 1, 2, 3 or 4 (Q1 = April–June), not {quarter}")
+    start = date(year - 1, 4, 1) if ytd else _quarter_start(year, quarter)
+    return Period(start, _quarter_end(year, quarter), year, quarter, ytd)
+
+
+_YEAR = re.compile(r"(\d{4})")
+_SPAN = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
+
+
+def parse_year(text: str) -> int:
+    """``2023``, ``2022-23``, ``2022/23`` (or ``2022/2023``) → 2023, the ending year."""
+    cleaned = str(text).strip()
+    if match := _YEAR.fullmatch(cleaned):
+        year = int(match.group(1))
+    elif match := _SPAN.fullmatch(cleaned):
+        first, second = int(match.group(1)), match.group(2)
+        year = first + 1
+        if (len(second) == 2 and int(second) != year % 100) or (len(second) == 4 and int(second) != year):
+            raise UsageError(f"--year {cleaned!r}: the second year must follow the first "
+                             f"(did you mean {first}-{year % 100:02d}?)")
+    else:
+        raise UsageError(f"--year {cleaned!r} is not a financial year: use 2023, 2022-23 or 2022/23 "
+                         "(2023 means 1 April 2022 to 31 March 2023)")
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise UsageError(f"--year {cleaned!r} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+    return year
+
+
+def latest_ended_year(newest: date) -> int:
+    """The latest financial year whose last day (31 March) is on or before ``newest``."""
+    return newest.year if newest >= date(newest.year, 3, 31) else newest.year - 1
