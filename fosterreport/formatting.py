@@ -29,9 +29,19 @@ def is_suppressed(count: int | None, suppress_below: int) -> bool:
     return bool(suppress_below) and count is not None and 0 < count < suppress_below
 
 
-def format_value(value, unit: str, *, suppress_below: int = 0) -> str:
+def format_value(value, unit: str, *, suppress_below: int = 0, minus: str = "-") -> str:
     """A KPI value as text: ``count`` 1,234; ``rate`` 16.1%; ``ratio`` 1.09; ``number``
-    12.3; ``days`` 187; ``money`` £1,325,588 (negative: −£1,234). ``None`` is n/a."""
+    12.3; ``days`` 187; ``money`` £1,325,588 (negative: −£1,234). ``None`` is n/a.
+
+    ``minus`` is the sign written before a negative count, rate, ratio, number or days
+    (the report passes the typographic "−" so that −13 matches −£1,234 and −1.6 pts)."""
+    text = _format_value(value, unit, suppress_below)
+    if minus != "-" and text.startswith("-"):
+        text = minus + text[1:]
+    return text
+
+
+def _format_value(value, unit: str, suppress_below: int) -> str:
     if value is None:
         return NOT_AVAILABLE
     if unit == "count":

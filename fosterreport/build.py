@@ -1,0 +1,223 @@
+"""Building the report: compute, lay out, render every format in memory, then write.
+
+:func:`build_report` is what ``fosterreport build`` calls once the extracts are loaded
+and validated. Nothing is written until every requested output has been rendered, and
+then all files are written atomically (:mod:`fosterreport.render.write`): a failure at
+any stage leaves the output folder as it was.
+
+Outputs, for period slug ``2022-23``::
+
+    fostering-report-2022-23.html   the primary, accessible, self-contained report
+    fostering-report-2022-23.pdf    the same HTML through WeasyPrint (tagged PDF/UA-1)
+    fostering-report-2022-23.md     GitHub-flavoured Markdown
+    kpis-2022-23.json               every KPI in the stable JSON shape of cli.md
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from fosterreport.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.kpis.results import KpiResults
+    from fosterreport.periods import Period
+    from fosterreport.records import Extracts
+
+FORMATS = ("html", "pdf", "md")
+#: Stages reported to ``progress`` in order (load and validate are the caller's).
+STAGES = ("compute", "charts", "HTML", "PDF", "Markdown", "write")
+REPORT_STEM = "fostering-report"
+TREND_YEARS = 5
+
+
+@dataclass
+class BuildResult:
+    paths: list[Path]
+    pages: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    outputs: dict[Path, bytes] = field(default_factory=dict)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    return str(value)
+
+
+def kpis_json(results: "KpiResults") -> bytes:
+    """``kpis-<period>.json``: the stable shape, deterministic bytes.
+
+    ``<``, ``>`` and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON
+    value), so text copied from an extract can never read as markup wherever the file
+    is opened or embedded.
+    """
+    try:
+        text = results.to_json_text()
+    except (AttributeError, ImportError):  # an engine without the serialiser
+        text = json.dumps(results.to_json(), indent=2, ensure_ascii=False, default=_json_default)
+    text = text.rstrip("\n").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (text + "\n").encode("utf-8")
+
+
+def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
+    out_dir = Path(out_dir)
+    return {"html": out_dir / f"{REPORT_STEM}-{period.slug}.html",
+            "pdf": out_dir / f"{REPORT_STEM}-{period.slug}.pdf",
+            "md": out_dir / f"{REPORT_STEM}-{period.slug}.md",
+            "json": out_dir / f"kpis-{period.slug}.json"}
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    chosen = []
+    for item in formats:
+        for name in str(item).split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if name not in FORMATS:
+                raise UsageError(f"unknown format '{name}' (choose from {', '.join(FORMATS)})")
+            if name not in chosen:
+                chosen.append(name)
+    if not chosen:
+        raise UsageError("no output format chosen (choose from html, pdf, md)")
+    return tuple(chosen)
+
+
+def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config", out_dir: Path,
+                   formats: Iterable[str] = FORMATS,
+                   progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Every output rendered in memory (nothing written)."""
+    from fosterreport.context import build_context
+    from fosterreport.render.charts import render_charts
+    from fosterreport.render.html import render_html
+    from fosterreport.render.markdown import render_markdown
+
+    formats = check_formats(formats)
+    step = progress or (lambda stage: None)
+    timings: dict[str, float] = {}
+    paths = output_paths(out_dir, results.period)
+    outputs: dict[Path, bytes] = {}
+
+    def timed(stage: str):
+        step(stage)
+        timings[stage] = time.perf_counter()
+
+    def done(stage: str):
+        timings[stage] = time.perf_counter() - timings[stage]
+
+    context = build_context(results, extracts, config)
+    if "html" in formats or "pdf" in formats:
+        timed("charts")
+        render_charts(context.charts)
+        done("charts")
+        timed("HTML")
+        html = render_html(context, config)
+        done("HTML")
+        if "html" in formats:
+            outputs[paths["html"]] = html.encode("utf-8")
+    pages = None
+    notices = list(context.notices)
+    if "pdf" in formats:
+        from fosterreport.render.pdf import render_pdf
+
+        timed("PDF")
+        pdf, pages, warnings = render_pdf(html, Path(config.base))
+        done("PDF")
+        notices.extend(f"PDF: {w}" for w in warnings)
+        outputs[paths["pdf"]] = pdf
+    if "md" in formats:
+        timed("Markdown")
+        outputs[paths["md"]] = render_markdown(context, config).encode("utf-8")
+        done("Markdown")
+    outputs[paths["json"]] = kpis_json(results)
+    return BuildResult(list(outputs), pages, timings, notices, outputs)
+
+
+def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
+                          formats: Iterable[str] = FORMATS,
+                          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """:func:`build_report`, returning pages, stage timings and notices as well."""
+    from fosterreport.kpis import compute_kpis
+    from fosterreport.render.write import write_atomically
+
+    formats = check_formats(formats)
+    step = progress or (lambda stage: None)
+    step("compute")
+    started = time.perf_counter()
+    results = compute_kpis(extracts, period, config, trend=TREND_YEARS)
+    computed = time.perf_counter() - started
+    result = render_outputs(results, extracts, config, Path(out_dir), formats, progress)
+    result.timings = {"compute": computed, **result.timings}
+    step("write")
+    started = time.perf_counter()
+    write_atomically(result.outputs)
+    result.timings["write"] = time.perf_counter() - started
+    return result
+
+
+def build_report(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
+                 formats: Iterable[str] = FORMATS,
+                 progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Compute the KPIs (with a five-year trend), render ``formats`` and write them with
+    ``kpis-<period>.json`` into ``out_dir``; return the paths written.
+
+    ``progress(stage)`` is called as each stage starts (see :data:`STAGES`). Raises
+    :class:`~fosterreport.exceptions.RenderError` (nothing written) when rendering fails.
+    """
+    return build_report_detailed(extracts, config, period, out_dir, formats, progress).paths
+
+
+def measure_build(data: Path | str | None = None, year: str | int | None = None,
+                  config_path: Path | str | None = None, repeat: int = 3) -> dict:
+    """Time ``build`` (HTML + PDF + Markdown + JSON) against WeasyPrint alone rendering
+    the same HTML, in one process after a warm-up run (so imports count for neither).
+
+    Returns ``{"pages", "build_seconds", "weasyprint_seconds", "ratio", "stages"}``;
+    the best of ``repeat`` runs of each. For ``benchmarks/`` scripts.
+    """
+    import tempfile
+
+    from fosterreport.config import load_config
+    from fosterreport.periods import latest_ended_year, make_period, parse_year
+    from fosterreport.records import load_extracts
+    from fosterreport.render.pdf import PDF_VARIANT
+
+    config = load_config(Path(config_path) if config_path else None)
+    if data is None:
+        from fosterreport.cli.app import sample_folder
+
+        data = sample_folder()
+    best_build, best_pdf, stages, pages = float("inf"), float("inf"), {}, None
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(repeat + 1):  # the first run warms imports and caches
+            started = time.perf_counter()
+            extracts = load_extracts(Path(data), config)
+            period = make_period(parse_year(str(year)) if year else latest_ended_year(extracts.newest_date))
+            result = build_report_detailed(extracts, config, period, out)
+            elapsed = time.perf_counter() - started
+            if elapsed < best_build:
+                best_build, stages, pages = elapsed, dict(result.timings), result.pages
+        html = output_paths(Path(out), period)["html"].read_text(encoding="utf-8")
+        from weasyprint import HTML
+
+        for _ in range(repeat + 1):
+            started = time.perf_counter()
+            HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+            best_pdf = min(best_pdf, time.perf_counter() - started)
+    return {"pages": pages, "build_seconds": round(best_build, 3), "weasyprint_seconds": round(best_pdf, 3),
+            "ratio": round(best_build / best_pdf, 3), "stages": {k: round(v, 3) for k, v in stages.items()}}

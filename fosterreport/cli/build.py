@@ -1,0 +1,133 @@
+"""``fosterreport build``: validate, compute, render HTML/PDF/Markdown and the KPI JSON.
+
+Progress goes to stderr, one line (or a rich progress bar on a terminal) per stage:
+load, validate, compute, charts, HTML, PDF, Markdown. ``--quiet`` silences it. Exit 0
+on success, 1 when the extracts are invalid (nothing written), 2 for a bad option or
+config, 3 when rendering fails (nothing written; the message names the template or
+narrative file and line).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from fosterreport.cli.app import (
+    ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app,
+    reports_errors, say,
+)
+
+STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "write")
+
+
+class Progress:
+    """Stage progress on stderr: a rich bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, quiet: bool, stages: tuple[str, ...]):
+        self.quiet = quiet
+        self.stages = stages
+        self.bar = None
+        self.started = time.perf_counter()
+        if quiet:
+            return
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if console.is_terminal and not os.environ.get("NO_COLOR"):
+            from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+
+            self.bar = RichProgress(TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(),
+                                    console=console, transient=True)
+            self.task = self.bar.add_task("load", total=len(stages))
+            self.bar.start()
+
+    def stage(self, name: str) -> None:
+        if self.quiet:
+            return
+        index = self.stages.index(name) + 1 if name in self.stages else 0
+        if self.bar is not None:
+            self.bar.update(self.task, description=name, completed=index - 1)
+        else:
+            say(f"[{index}/{len(self.stages)}] {name}")
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=len(self.stages))
+            self.bar.stop()
+            self.bar = None
+
+
+def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool):
+    """The period asked for; without --year the latest one ended by the newest date."""
+    from fosterreport.exceptions import UsageError
+    from fosterreport.formatting import format_date
+    from fosterreport.periods import latest_ended_year, make_period, parse_year
+
+    if year is not None:
+        return make_period(parse_year(year), quarter, ytd)
+    newest = extracts.newest_date
+    if newest is None:
+        raise UsageError("the extracts hold no dates, so the period cannot be chosen: give --year")
+    ended = latest_ended_year(newest)
+    period = make_period(ended, quarter, ytd)
+    if quarter is not None:  # the latest such quarter that has ended
+        following = make_period(ended + 1, quarter, ytd)
+        if following.end <= newest:
+            period = following
+    if not quiet:
+        say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period ended "
+            f"by the newest date in the extracts ({format_date(newest)}).")
+    return period
+
+
+@app.command()
+@reports_errors
+def build(
+    year: YearOption = None,
+    quarter: QuarterOption = None,
+    ytd: YtdOption = False,
+    data: DataOption = None,
+    config: ConfigOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder the report is written to.", file_okay=False)] = Path("report"),
+    format: Annotated[Optional[str], typer.Option(
+        "--format", help="Outputs, comma-separated: html,pdf,md (default: [report] formats of the config).")] = None,
+) -> None:
+    """Validate the extracts, compute the KPIs and write the report (HTML, PDF, Markdown) and kpis-<period>.json."""
+    from fosterreport.build import build_report_detailed, check_formats
+    from fosterreport.cli.app import load_checked
+    from fosterreport.periods import make_period, parse_year
+
+    if year is not None:  # a bad --year is a usage error before anything is read
+        make_period(parse_year(year), quarter, ytd)
+    elif ytd and quarter is None:
+        make_period(2000, quarter, ytd)  # raises the --ytd needs --quarter message
+    if format is not None:
+        formats = check_formats([format])
+    else:
+        formats = None
+    progress = Progress(quiet, STAGES)
+    try:
+        progress.stage("load")
+        settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
+        progress.stage("validate")
+        if formats is None:
+            formats = check_formats(settings.report.formats)
+        period = choose_period(extracts, year, quarter, ytd, quiet)
+        result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage)
+    finally:
+        progress.stop()
+    if not quiet:
+        for notice in result.notices:
+            say(f"note: {notice}")
+        pages = f", {result.pages} pages" if result.pages else ""
+        say(f"Wrote {len(result.paths)} files to {out}{pages} in {time.perf_counter() - progress.started:.1f} s:")
+        for path in result.paths:
+            say(f"  {path}")
+    sys.stderr.flush()

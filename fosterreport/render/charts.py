@@ -1,0 +1,151 @@
+"""Charts as SVG, drawn with matplotlib, with stable bytes.
+
+The report context describes each chart as a :class:`~fosterreport.context.ChartSpec`
+(kind, labels, numbers and the texts printed on them, already suppressed); this module
+only draws. Every chart becomes an ``<img alt="…" src="data:image/svg+xml;base64,…">``
+in the HTML: WeasyPrint 70 gives an ``/Alt`` to the PDF Figure of an ``img`` (not of
+an inline ``svg``), and its numbers are also in the table printed right after it.
+
+Stable bytes: ``svg.hashsalt`` is fixed (clip-path ids), no date metadata, text kept
+as text (``svg.fonttype = "none"``: smaller, faster to render, selectable), and no
+pyplot global state.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fosterreport.context import ChartSpec
+
+#: Colours with at least 4.5:1 contrast against white (text and bar edges), so bars
+#: and their labels are readable; series are told apart by pattern and label as well.
+INK = "#0b0c0c"
+BLUE = "#1d70b8"
+GREEN = "#00703c"
+RED = "#b3261e"
+GREY = "#505a5f"
+
+RC = {
+    "svg.hashsalt": "fosterreport",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.8,
+    "path.simplify": True,
+}
+
+#: Width of the printable column of an A4 page with 2 cm margins, in inches.
+WIDTH = 6.5
+
+
+def _figure(height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(WIDTH, height), layout="constrained")
+
+
+def _svg(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "fosterreport"})
+    return buffer.getvalue()
+
+
+def _hbar(spec: "ChartSpec") -> bytes:
+    labels = spec.labels
+    values = spec.series[0].values
+    texts = spec.series[0].texts
+    fig = _figure(0.9 + 0.32 * len(labels))
+    ax = fig.add_subplot()
+    positions = list(range(len(labels)))[::-1]  # first label at the top
+    heights = [0 if v is None else v for v in values]
+    ax.barh(positions, heights, color=BLUE, height=0.62)
+    top = max([h for h in heights if h] or [1])
+    for y, h, text in zip(positions, heights, texts):
+        ax.text(h + top * 0.01, y, text, va="center", ha="left", fontsize=9, color=INK)
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, top * 1.15)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if spec.x_label:
+        ax.set_xlabel(spec.x_label)
+    return _svg(fig)
+
+
+def _trend(spec: "ChartSpec") -> bytes:
+    """Two panels, one above the other: a line of the stock (households at the end of
+    each year), then grouped bars of the flows (approvals and deregistrations), told
+    apart by fill and hatching as well as colour, each bar labelled with its number."""
+    years = spec.labels
+    stock, *flows = spec.series
+    fig = _figure(4.6)
+    top_ax, bottom_ax = fig.subplots(2, 1, height_ratios=[1, 1.3])
+    xs = list(range(len(years)))
+
+    points = [(x, v) for x, v in zip(xs, stock.values) if v is not None]
+    if points:
+        top_ax.plot([p[0] for p in points], [p[1] for p in points], color=BLUE, marker="o", linewidth=2)
+    for x, v, text in zip(xs, stock.values, stock.texts):
+        top_ax.annotate(text, (x, v or 0), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    high = max([v for v in stock.values if v] or [1])
+    top_ax.set_ylim(0, high * 1.25)
+    top_ax.set_xticks(xs, years)
+    top_ax.set_xlim(-0.5, len(xs) - 0.5)
+    top_ax.set_title(stock.name, fontsize=9, loc="left")
+    top_ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
+    top_ax.set_axisbelow(True)
+
+    width = 0.8 / max(len(flows), 1)
+    styles = [(GREEN, None), (RED, "////")]
+    high = max([v for s in flows for v in s.values if v] or [1])
+    for i, series in enumerate(flows):
+        colour, hatch = styles[i % len(styles)]
+        offsets = [x - 0.4 + width * (i + 0.5) for x in xs]
+        heights = [0 if v is None else v for v in series.values]
+        bottom_ax.bar(offsets, heights, width=width * 0.92, color="white" if hatch else colour,
+                      edgecolor=colour, hatch=hatch, linewidth=1, label=series.name)
+        for x, h, text in zip(offsets, heights, series.texts):
+            bottom_ax.text(x, h + high * 0.02, text, ha="center", va="bottom", fontsize=8)
+    bottom_ax.set_xticks(xs, years)
+    bottom_ax.set_xlim(-0.5, len(xs) - 0.5)
+    bottom_ax.set_ylim(0, high * 1.2)
+    bottom_ax.set_title(" and ".join(s.name.lower() if n else s.name for n, s in enumerate(flows)),
+                        fontsize=9, loc="left")
+    bottom_ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.55, 1.0),
+                     ncols=len(flows), borderaxespad=0.2)
+    bottom_ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
+    bottom_ax.set_axisbelow(True)
+    return _svg(fig)
+
+
+KINDS = {"hbar": _hbar, "trend": _trend}
+
+
+def render_svg(spec: "ChartSpec") -> bytes:
+    """The chart's SVG bytes (same spec, same bytes)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    with matplotlib.rc_context(RC):
+        return KINDS[spec.kind](spec)
+
+
+def data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def render_charts(charts: list["ChartSpec"]) -> None:
+    """Draw every chart of the context, setting its ``src`` (a data: URI)."""
+    for spec in charts:
+        spec.src = data_uri(render_svg(spec))
