@@ -1,4 +1,4 @@
-"""Regenerate the report's golden files: ``python -m tests.regenerate_golden``.
+"""Regenerate the report's golden files: ``python tests/regenerate_golden.py``.
 
 Run it from the repository root after a deliberate change to the report's layout or
 wording, then review ``git diff tests/golden`` before committing: the diff is the
@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.report_fakes import GOLDEN, render_golden
+from report_fakes import GOLDEN, render_golden
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ The renderer is tested apart from the KPI engine and the sample data: these resu
 come from the real catalogue but with made-up, deterministic figures (no randomness),
 so the golden files change only when the report's layout or wording does.
 
-Used by tests/test_render_*.py and by ``python -m tests.regenerate_golden``.
+Used by tests/test_render_*.py and by ``python tests/regenerate_golden.py``.
 """
 
 from __future__ import annotations

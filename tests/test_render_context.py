@@ -12,7 +12,7 @@ from fosterreport.context import Figures, build_context
 from fosterreport.render.charts import render_charts
 from fosterreport.render.html import render_html
 from fosterreport.render.markdown import render_markdown
-from tests.report_fakes import make_config, make_extracts, make_results
+from report_fakes import make_config, make_extracts, make_results
 
 
 def render(tmp_path, *, missing=(), **publication):

@@ -5,7 +5,7 @@ The inputs are the fixed results of tests/report_fakes.py, so these files change
 when the report's layout or wording does. To accept a deliberate change, regenerate
 them with ONE command from the repository root::
 
-    python -m tests.regenerate_golden
+    python tests/regenerate_golden.py
 
 (or ``FOSTERREPORT_REGEN_GOLDEN=1 pytest tests/test_render_golden.py``) and review the
 diff of tests/golden/.
@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from tests.report_fakes import GOLDEN, render_golden
+from report_fakes import GOLDEN, render_golden
 
 
 @pytest.fixture(scope="module")
@@ -35,4 +35,4 @@ def test_matches_golden(rendered, name):
     expected = (GOLDEN / name).read_text(encoding="utf-8")
     assert rendered[name] == expected, (
         f"tests/golden/{name} differs from the rendered report; if the change is intended, "
-        f"run `python -m tests.regenerate_golden` and review the diff")
+        f"run `python tests/regenerate_golden.py` and review the diff")

@@ -10,7 +10,7 @@ from fosterreport.exceptions import RenderError
 from fosterreport.render.html import render_html
 from fosterreport.render.markdown import render_markdown
 from fosterreport.render.narrative import markdown_plain, markdown_to_html, split_recommendation
-from tests.report_fakes import make_config, make_extracts, make_results
+from report_fakes import make_config, make_extracts, make_results
 
 
 def build(tmp_path, narratives: dict[str, str], missing=(), **publication):

@@ -36,7 +36,7 @@ def test_a_pdf_never_loads_what_the_fetcher_refuses(tmp_path):
 
 def test_logo_outside_the_project_is_refused(tmp_path):
     from fosterreport.context import build_context
-    from tests.report_fakes import make_config, make_extracts, make_results
+    from report_fakes import make_config, make_extracts, make_results
 
     (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     config = make_config(tmp_path / "project", logo="../logo.svg")
