@@ -4,7 +4,8 @@ Progress goes to stderr, one line (or a rich progress bar on a terminal) per sta
 load, validate, compute, charts, HTML, PDF, Markdown. ``--quiet`` silences it. Exit 0
 on success, 1 when the extracts are invalid (nothing written), 2 for a bad option or
 config, 3 when rendering fails (nothing written; the message names the template or
-narrative file and line).
+narrative file and line). ``--region DIR`` builds every council of a regional hub, in
+parallel, and a regional comparison report (:mod:`fosterreport.cli.region`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from fosterreport.cli.app import (
 )
 
 STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "write")
+
+RegionOption = Annotated[Optional[Path], typer.Option(
+    "--region", file_okay=False,
+    help="A region folder of council sub-folders: build every council's report, in parallel, and a regional "
+         "comparison report (into <out>/<council>/ and <out>/region/).")]
+WorkersOption = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="With --region: councils built at once (default: one per CPU core).")]
 
 
 class Progress:
@@ -98,11 +106,19 @@ def build(
     out: Annotated[Path, typer.Option("--out", help="Folder the report is written to.", file_okay=False)] = Path("report"),
     format: Annotated[Optional[str], typer.Option(
         "--format", help="Outputs, comma-separated: html,pdf,md (default: [report] formats of the config).")] = None,
+    region: RegionOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Validate the extracts, compute the KPIs and write the report (HTML, PDF, Markdown) and kpis-<period>.json."""
     from fosterreport.build import build_report_detailed, check_formats
     from fosterreport.cli.app import load_checked
     from fosterreport.periods import make_period, parse_year
+
+    if region is not None:
+        from fosterreport.cli.region import build_command
+
+        return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
+                             quiet=quiet, out=out, format=format, workers=workers)
 
     if year is not None:  # a bad --year is a usage error before anything is read
         make_period(parse_year(year), quarter, ytd)

@@ -3,8 +3,9 @@
 For analysts checking figures before anyone reads a report: a table grouped by report
 section with the previous year, direction of travel (symbol and word), target and RAG
 (as a word, coloured only on a colour terminal), or the stable JSON and CSV shapes for
-dashboards. ``--list`` prints the catalogue and needs no data. Pandas and the engine
-are imported inside the command, never when the CLI starts.
+dashboards. ``--list`` prints the catalogue and needs no data. ``--region DIR`` compares
+the councils of a regional hub instead (:mod:`fosterreport.cli.region`). Pandas and the
+engine are imported inside the command, never when the CLI starts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fosterreport.cli.app import (
     ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app, load_checked,
     reports_errors, say,
 )
+from fosterreport.cli.build import RegionOption, WorkersOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,6 +58,8 @@ def kpis(
                                        "ending with the period's year.")] = 0,
     list_catalogue: Annotated[bool, typer.Option(
         "--list", help="Print the KPI catalogue (id, label, unit, definition) and exit; needs no data.")] = False,
+    region: RegionOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Compute and print the KPIs for a period, with the previous year, direction of travel, targets and RAG."""
     from fosterreport.kpis.catalogue import BY_ID, unknown_kpi_message
@@ -67,6 +71,11 @@ def kpis(
     unknown = [kpi_id for kpi_id in kpi or () if kpi_id not in BY_ID]
     if unknown:
         raise UsageError([unknown_kpi_message(kpi_id) for kpi_id in unknown])
+    if region is not None:
+        from fosterreport.cli.region import kpis_command
+
+        return kpis_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
+                            quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers)
 
     from fosterreport.periods import latest_ended_year, make_period, parse_year
 

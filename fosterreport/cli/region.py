@@ -1,0 +1,201 @@
+"""``--region DIR`` for ``build`` and ``kpis``: every council of a hub, then the comparison.
+
+Progress here is plain lines on stderr, one per council as it finishes, never a rich bar:
+the councils run in worker processes forked from this one, and no thread may be running
+when they are (see :mod:`fosterreport.region.build`). A council that fails prints its
+problems (even with ``--quiet``, as a single build does) and sets the exit code, but the
+other councils and the regional report are still written.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+import typer
+
+from fosterreport.cli.app import print_problems, say
+from fosterreport.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.region import CouncilOutcome, RegionResults
+
+REASONS = {"invalid": "the extracts are invalid", "config": "its fosterreport.toml is invalid",
+           "render": "its report could not be rendered", "internal": "an internal error"}
+
+
+def region_settings(region: Path, data: Path | None, config: Path | None) -> "Config":
+    from fosterreport.region import region_config
+
+    if data is not None:
+        raise UsageError("--region and --data cannot be used together: each council's data is its own "
+                         "sub-folder of the region folder")
+    if not region.is_dir():
+        raise UsageError(f"region folder not found: {region}")
+    return region_config(region, config)
+
+
+def region_period(region: Path, settings: "Config", year: str | None, quarter: int | None, ytd: bool,
+                  strict: bool, workers: int | None, quiet: bool):
+    """--year as given; else the latest period that every valid council's extracts cover."""
+    from fosterreport.cli.build import choose_period
+    from fosterreport.formatting import format_date
+    from fosterreport.periods import make_period, parse_year
+    from fosterreport.region.build import newest_common_date, scan_region
+
+    if year is not None:
+        return make_period(parse_year(year), quarter, ytd)
+    if ytd and quarter is None:
+        make_period(2000, quarter, ytd)  # raises the --ytd needs --quarter message
+    newest = newest_common_date(scan_region(region, settings, strict=strict, workers=workers))
+    if newest is None:
+        raise UsageError("no valid council's extracts hold a date, so the period cannot be chosen: give --year")
+    period = choose_period(SimpleNamespace(newest_date=newest), None, quarter, ytd, quiet=True)
+    if not quiet:
+        say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period every valid "
+            f"council's extracts cover (the earliest of their newest dates is {format_date(newest)}).")
+    return period
+
+
+def council_line(outcome: "CouncilOutcome", finished: int, total: int) -> str:
+    if outcome.ok:
+        pages = f", {outcome.pages} pages" if outcome.pages else ""
+        return f"[{finished}/{total}] {outcome.key}: done{pages}"
+    return f"[{finished}/{total}] {outcome.key}: NOT built: {REASONS[outcome.status]}"
+
+
+def print_failures(outcomes: list["CouncilOutcome"], fate: str = "not built") -> None:
+    """Every failed council's problems on stderr, in folder order."""
+    from fosterreport.problems import ProblemReport
+
+    for outcome in outcomes:
+        if outcome.ok:
+            continue
+        say(f"{outcome.key} ({outcome.name}): {fate}: {REASONS[outcome.status]}")
+        if outcome.problems:
+            print_problems(ProblemReport(list(outcome.problems)), stream_err=True)
+        for message in outcome.messages:
+            say(f"  {message}")
+
+
+def build_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, out: Path,
+                  format: str | None, workers: int | None) -> None:
+    """``fosterreport build --region DIR``."""
+    from fosterreport.build import check_formats
+    from fosterreport.region import build_region, discover_councils, region_name
+    from fosterreport.region.build import default_workers
+
+    started = time.perf_counter()
+    settings = region_settings(region, data, config)
+    formats = check_formats([format]) if format is not None else None
+    councils = discover_councils(region)
+    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
+    if not quiet:
+        say(f"{region_name(region, settings)}: {len(councils)} councils, {period.label}, "
+            f"{workers or default_workers()} worker(s)")
+    result = build_region(region, settings, period, out, formats, strict=strict, workers=workers,
+                          progress=None if quiet else lambda o, n, total: say(council_line(o, n, total)))
+    print_failures(result.outcomes)
+    for message in result.failure:
+        say(f"the regional report could not be rendered: {message}")
+    if not quiet:
+        for outcome in result.outcomes:
+            for notice in outcome.notices:
+                say(f"note: {outcome.key}: {notice}")
+        for notice in result.notices:
+            say(f"note: region: {notice}")
+        built = sum(1 for outcome in result.outcomes if outcome.ok)
+        say(f"Built {built} of {len(result.outcomes)} council reports into {out}/<council>/ in "
+            f"{time.perf_counter() - started:.1f} s")
+        if result.paths:
+            pages = f" ({result.pages} pages)" if result.pages else ""
+            say(f"Regional report{pages}:")
+            for path in result.paths:
+                say(f"  {path}")
+        elif not result.failure:
+            say("No council could be built, so there is no regional report.")
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+def kpis_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, format: str,
+                 kpi: list[str] | None, trend: int, workers: int | None) -> None:
+    """``fosterreport kpis --region DIR``: the comparison as a table, JSON or CSV."""
+    from fosterreport.region import compute_councils
+
+    settings = region_settings(region, data, config)
+    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
+    results = compute_councils(region, settings, period, strict=strict, trend=trend, kpi_ids=kpi,
+                               workers=workers)
+    if format == "json":
+        typer.echo(results.to_json_text(), nl=False)
+    elif format == "csv":
+        typer.echo(results.to_csv(), nl=False)
+    else:
+        print_region_table(results, detail=bool(kpi))
+    print_failures(results.councils, "left out")
+    code = max([0, *(outcome.exit_code for outcome in results.councils)])
+    if code:
+        raise typer.Exit(code)
+
+
+def print_region_table(results: "RegionResults", *, detail: bool) -> None:
+    """Per section, one row per KPI: the region, then each council's value (numbered
+    columns; the councils' numbers are listed first). With ``--kpi``, also a table per KPI
+    with each council's rank, distance and share."""
+    from rich import box
+    from rich.table import Table
+
+    import sys
+
+    from rich.console import Console
+
+    from fosterreport.formatting import SUPPRESSED, format_change, format_value
+    from fosterreport.kpis.catalogue import SECTIONS
+
+    terminal = sys.stdout.isatty()  # as cli.kpis does, but wide enough for a dozen councils in a file
+    console = Console(stderr=False, highlight=False, width=None if terminal else 240,
+                      color_system="auto" if terminal else None)
+    keys = [council.key for council in results.built]
+    console.print(f"{results.name}: KPIs for {results.period.label} ({results.period.in_words}), "
+                  f"{len(keys)} of {len(results.councils)} councils")
+    for number, council in enumerate(results.built, start=1):
+        console.print(f"  {number:>2}  {council.name} ({council.key})")
+
+    def shown(value, unit, suppressed) -> str:
+        return SUPPRESSED if suppressed else format_value(value, unit)
+
+    for section, title in SECTIONS.items():
+        entries = [entry for entry in results.values.values() if entry.kpi.section == section]
+        if not entries:
+            continue
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+        table.add_column("KPI", min_width=30)
+        table.add_column("Region", justify="right", no_wrap=True)
+        for number in range(1, len(keys) + 1):
+            table.add_column(str(number), justify="right", no_wrap=True)
+        for entry in entries:
+            unit = entry.kpi.unit
+            cells = [("" if (figure := entry.councils.get(key)) is None else
+                      shown(figure.value, unit, figure.suppressed)) for key in keys]
+            table.add_row(entry.kpi.label, shown(entry.value, unit, entry.suppressed), *cells)
+        console.print(table)
+    if not detail:
+        return
+    for entry in results.values.values():
+        unit = entry.kpi.unit
+        table = Table(title=entry.kpi.label, title_justify="left", box=box.SIMPLE_HEAD)
+        for name in ("Council", "Value", "Rank", "Distance", "Share"):
+            table.add_column(name, justify="left" if name == "Council" else "right")
+        for key, figure in entry.councils.items():
+            hidden = figure.suppressed or entry.suppressed
+            table.add_row(results.name_of(key), shown(figure.value, unit, figure.suppressed),
+                          "" if figure.rank is None else f"{figure.rank}{'=' if figure.tied else ''}",
+                          "" if hidden or figure.distance is None else
+                          format_change(figure.distance, "number" if unit == "count" else unit),
+                          "" if hidden or figure.share is None else format_value(figure.share, "rate"))
+        table.add_row("Region", shown(entry.value, unit, entry.suppressed), "", "", "")
+        console.print(table)

@@ -1,0 +1,136 @@
+"""``build --region`` on a 12-council region from the sample generator, like the North East hub.
+
+The region is generated once per session (three years of history, small councils) and
+built in all formats once, in parallel; the other builds use Markdown and HTML only, to
+keep the suite fast. The serial build must give the same bytes as the parallel one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fosterreport import exitcodes
+from fosterreport.cli import app
+from fosterreport.periods import make_period
+from fosterreport.region import compute_council, discover_councils, load_council, region_config
+from fosterreport.region.councils import median_samples
+from fosterreport.sample import generate_sample
+
+runner = CliRunner()
+FILES = ["fostering-report-2023-24.html", "fostering-report-2023-24.md", "fostering-report-2023-24.pdf",
+         "kpis-2023-24.json"]
+REGIONAL = ["region-kpis-2023-24.json", "regional-report-2023-24.html", "regional-report-2023-24.md",
+            "regional-report-2023-24.pdf"]
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="session")
+def sample_region(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("north-east") / "hub"
+    generate_sample(folder, authorities=12, seed=7, years=3, households=60)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def full_build(sample_region, tmp_path_factory):
+    out = tmp_path_factory.mktemp("region-out")
+    result = run("build", "--region", sample_region, "--year", "2024", "--out", out, "--workers", "2")
+    return result, out
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_twelve_council_reports_and_a_regional_report_in_every_format(full_build, sample_region):
+    result, out = full_build
+    assert result.exit_code == 0, result.output
+    councils = [c.key for c in discover_councils(sample_region)]
+    assert len(councils) == 12
+    assert sorted(p.name for p in out.iterdir()) == sorted(councils + ["region"])
+    for key in councils:
+        assert sorted(p.name for p in (out / key).iterdir()) == FILES
+    assert sorted(p.name for p in (out / "region").iterdir()) == REGIONAL
+    assert "Built 12 of 12 council reports" in result.stderr and "Regional report (" in result.stderr
+
+
+def test_the_regional_report_is_accessible_and_tagged(full_build):
+    import pikepdf
+
+    _, out = full_build
+    html = (out / "region" / "regional-report-2023-24.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html and html.count("<h1>") == 1
+    assert 'alt="Bar charts, one per council, 2023/24: enquiries, initial visits, applications and approvals.' in html
+    assert 'alt="Line chart and bar chart, 2019/20 to 2023/24, the region' in html
+    assert "<caption>Table 5: Recruitment funnels by council, 2023/24</caption>" in html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html)]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))  # no heading level skipped
+    assert html.count("<table") == html.count("<caption>") and "<th>" not in html  # every th has a scope
+    with pikepdf.open(out / "region" / "regional-report-2023-24.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en-GB" and "/StructTreeRoot" in pdf.Root
+        assert len(pdf.pages) > 10
+
+
+def test_the_regional_json_names_every_council_and_its_files(full_build, sample_region):
+    _, out = full_build
+    document = json.loads((out / "region" / "region-kpis-2023-24.json").read_text(encoding="utf-8"))
+    assert [c["id"] for c in document["councils"]] == [c.key for c in discover_councils(sample_region)]
+    assert all(c["status"] == "ok" for c in document["councils"])
+    enquiries = document["kpis"]["enquiries"]
+    assert enquiries["region"]["value"] == sum(f["value"] for f in enquiries["councils"].values())
+    rate = document["kpis"]["enquiry_to_approval_rate"]["region"]
+    assert rate["numerator"] == document["kpis"]["approvals_from_enquiries"]["region"]["value"]
+    assert rate["value"] == pytest.approx(rate["numerator"] / rate["denominator"])
+    assert len(document["trend"]) == 5
+
+
+def test_a_serial_build_gives_the_same_bytes_as_the_parallel_one(full_build, sample_region, tmp_path):
+    _, parallel = full_build
+    result = run("build", "--region", sample_region, "--year", "2024", "--format", "html,md", "--out", tmp_path,
+                 "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    serial = files_under(tmp_path)
+    assert len(serial) == 12 * 3 + 3
+    assert {name: data for name, data in files_under(parallel).items() if name in serial} == serial
+
+
+def test_one_broken_council_fails_alone_and_the_run_exits_1(sample_region, tmp_path):
+    region = tmp_path / "hub"
+    shutil.copytree(sample_region, region)
+    broken = sorted((region / "council-05-ferndale").glob("[Hh]ouseholds.*"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8") + "garbage\n", encoding="utf-8")
+    result = run("build", "--region", region, "--year", "2024", "--format", "md", "--out", tmp_path / "out")
+    assert result.exit_code == exitcodes.INVALID_DATA
+    assert "council-05-ferndale (Royal Borough of Ferndale): not built: the extracts are invalid" in result.stderr
+    assert "ragged-row" in result.stderr and "Built 11 of 12 council reports" in result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(written) == 12 and "council-05-ferndale" not in written and "region" in written
+    document = json.loads((tmp_path / "out" / "region" / "region-kpis-2023-24.json").read_text(encoding="utf-8"))
+    failed = [c for c in document["councils"] if c["status"] != "ok"]
+    assert [(c["id"], c["status"], c["errors"]) for c in failed] == [("council-05-ferndale", "invalid", 1)]
+    assert failed[0]["problems"][0]["rule"] == "ragged-row"
+    assert all("council-05-ferndale" not in kpi["councils"] for kpi in document["kpis"].values())
+    text = (tmp_path / "out" / "region" / "regional-report-2023-24.md").read_text(encoding="utf-8")
+    assert "| Royal Borough of Ferndale (`council-05-ferndale`) | Not built: extracts invalid |" in text
+    assert "Councils not built: their problems by file and rule" in text
+
+
+def test_pooled_median_samples_match_each_councils_own_median(sample_region):
+    config, period = region_config(sample_region), make_period(2024)
+    for council in discover_councils(sample_region)[:3]:
+        outcome = compute_council(load_council(council, config), period)
+        loaded_frames = load_council(council, config).extracts.frames
+        for kpi_id, days in median_samples(loaded_frames, period).items():
+            assert outcome.results[kpi_id].value == (float(statistics.median(days)) if days else None)
