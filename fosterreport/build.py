@@ -15,11 +15,8 @@ Outputs, for period slug ``2022-23``::
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -47,29 +44,17 @@ class BuildResult:
     outputs: dict[Path, bytes] = field(default_factory=dict)
 
 
-def _json_default(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    if hasattr(value, "as_dict"):
-        return value.as_dict()
-    return str(value)
-
-
-def kpis_json(results: "KpiResults") -> bytes:
+def kpis_json(results, suppress_below: int | None = None) -> bytes:
     """``kpis-<period>.json``: the stable shape, deterministic bytes.
 
-    ``<``, ``>`` and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON
-    value), so text copied from an extract can never read as markup wherever the file
-    is opened or embedded.
+    ``results`` serialises itself (``to_json_text``: for a council's
+    :class:`~fosterreport.kpis.results.KpiResults`, :mod:`fosterreport.kpis.export`, the
+    one place KPI JSON is made), suppressed by ``suppress_below`` when given: the build
+    passes its config's, so the JSON withholds exactly what the report does. ``<``, ``>``
+    and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON value), so
+    text copied from an extract can never read as markup wherever the file is opened.
     """
-    try:
-        text = results.to_json_text()
-    except (AttributeError, ImportError):  # an engine without the serialiser
-        text = json.dumps(results.to_json(), indent=2, ensure_ascii=False, default=_json_default)
+    text = results.to_json_text() if suppress_below is None else results.to_json_text(suppress_below)
     text = text.rstrip("\n").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("utf-8")
 
@@ -144,7 +129,7 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
         timed("Markdown")
         outputs[paths["md"]] = render_markdown(context, config).encode("utf-8")
         done("Markdown")
-    outputs[paths["json"]] = kpis_json(results)
+    outputs[paths["json"]] = kpis_json(results, config.publication.suppress_below)
     return BuildResult(list(outputs), pages, timings, notices, outputs)
 
 
@@ -153,9 +138,10 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
                           progress: Callable[[str], None] | None = None) -> BuildResult:
     """:func:`build_report`, returning pages, stage timings and notices as well."""
     from fosterreport.kpis import compute_kpis
-    from fosterreport.render.write import write_atomically
+    from fosterreport.render.write import check_folder, write_atomically
 
     formats = check_formats(formats)
+    check_folder(Path(out_dir))  # an unwritable folder fails now, not after the PDF
     step = progress or (lambda stage: None)
     step("compute")
     started = time.perf_counter()

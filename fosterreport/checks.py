@@ -30,6 +30,16 @@ def _file(name: str) -> str:
     return EXTRACTS[name].file
 
 
+def _all_distinct(ids: pa.Array) -> bool:
+    """Whether no id (blanks aside) appears twice. Ids in strictly ascending order, as most
+    exports write them, are distinct without hashing them (one comparison per row, ~30×
+    sooner); otherwise arrow hashes them (~3× sooner than pandas)."""
+    present = ids.drop_null() if ids.null_count else ids
+    if len(present) < 2 or pc.all(pc.greater(present.slice(1), present.slice(0, len(present) - 1))).as_py():
+        return True
+    return len(present.unique()) == len(present)
+
+
 def unique_ids(frames: Frames) -> list[Problem]:
     problems = []
     for name, frame in frames.items():
@@ -37,9 +47,8 @@ def unique_ids(frames: Frames) -> list[Problem]:
             if not spec.unique:
                 continue
             ids = frame[spec.name]
-            distinct = pa.array(ids, from_pandas=True).unique()
-            if len(distinct) - distinct.null_count == ids.notna().sum():
-                continue  # no id repeats (the usual case): arrow knows that 3× sooner than pandas
+            if _all_distinct(pa.array(ids, from_pandas=True)):
+                continue  # no id repeats (the usual case)
             repeated = ids.duplicated(keep="first") & ids.notna()
             first_line = frame.groupby(ids, sort=False)["_line"].transform("min")
             for index in np.flatnonzero(repeated.to_numpy()):
@@ -73,11 +82,22 @@ def references(frames: Frames) -> list[Problem]:
     return problems
 
 
-def _with_household(frame: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its household's approval date alongside, as ``household_approval``."""
-    approvals = households.drop_duplicates("household_id").set_index("household_id")["approval_date"]
-    # reindex, not map: pandas' map with an empty Series of dates raises (header-only households.csv)
-    return frame.assign(household_approval=approvals.reindex(frame["household_id"].to_numpy()).to_numpy())
+def _index_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """Each of ``values``' position in ``known`` (whose values are distinct), or -1, in arrow."""
+    value_set = pa.array(known, from_pandas=True).cast(pa.large_string())
+    found = pc.index_in(pa.array(values, from_pandas=True).cast(pa.large_string()), value_set=value_set)
+    return np.asarray(found.fill_null(-1), dtype=np.int64)
+
+
+def _household_approval(ids: pd.Series, households: pd.DataFrame) -> np.ndarray:
+    """The approval date (``datetime64[s]``, NaT where there is none) of each id's household:
+    the first row for it in households.csv, as a join on household_id would find it."""
+    first = households.drop_duplicates("household_id")
+    position = _index_in(ids, first["household_id"])
+    found = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[s]")
+    known = position >= 0
+    found[known] = first["approval_date"].to_numpy(dtype="datetime64[s]")[position[known]]
+    return found
 
 
 def approval_matches(frames: Frames) -> list[Problem]:
@@ -85,13 +105,16 @@ def approval_matches(frames: Frames) -> list[Problem]:
     if "enquiries" not in frames or "households" not in frames:
         return []
     enquiries = frames["enquiries"]
-    approved = enquiries[enquiries["approval_date"].notna() & enquiries["household_id"].notna()]
-    joined = _with_household(approved, frames["households"])
-    differ = joined["household_approval"].notna() & (joined["approval_date"] != joined["household_approval"])
-    return [Problem("enquiries.csv", int(row.line), "approval_date", "approval-mismatch",
-                    f"approval ({_uk(row.approval_date)}) differs from the household's approval_date "
-                    f"in households.csv ({_uk(row.household_approval)})")
-            for row in joined[differ].rename(columns={"_line": "line"}).itertuples()]
+    approval = enquiries["approval_date"].to_numpy(dtype="datetime64[s]")
+    rows = np.flatnonzero(~np.isnat(approval) & enquiries["household_id"].notna().to_numpy())
+    household = _household_approval(enquiries["household_id"].iloc[rows], frames["households"])
+    approval = approval[rows]
+    differ = ~np.isnat(household) & (approval != household)
+    lines = enquiries["_line"].to_numpy()[rows]
+    return [Problem("enquiries.csv", int(line), "approval_date", "approval-mismatch",
+                    f"approval ({_uk(own)}) differs from the household's approval_date "
+                    f"in households.csv ({_uk(theirs)})")
+            for line, own, theirs in zip(lines[differ], approval[differ], household[differ])]
 
 
 def overlapping_placements(frames: Frames) -> list[Problem]:
@@ -134,13 +157,14 @@ def placements_before_approval(frames: Frames) -> list[Problem]:
     if "placements" not in frames or "households" not in frames:
         return []
     placements = frames["placements"]
-    in_house = placements[(placements["provider"] == "IN_HOUSE") & placements["household_id"].notna()]
-    joined = _with_household(in_house, frames["households"])
-    early = joined["household_approval"].notna() & (joined["start_date"] < joined["household_approval"])
-    return [Problem("placements.csv", int(row.line), "start_date", "placement-before-approval",
-                    f"the placement starts ({_uk(row.start_date)}) before its household's approval "
-                    f"({_uk(row.household_approval)})", "warning")
-            for row in joined[early].rename(columns={"_line": "line"}).itertuples()]
+    rows = np.flatnonzero(((placements["provider"] == "IN_HOUSE") & placements["household_id"].notna()).to_numpy())
+    household = _household_approval(placements["household_id"].iloc[rows], frames["households"])
+    start = placements["start_date"].to_numpy(dtype="datetime64[s]")[rows]
+    early = ~np.isnat(household) & ~np.isnat(start) & (start < household)
+    lines = placements["_line"].to_numpy()[rows]
+    return [Problem("placements.csv", int(line), "start_date", "placement-before-approval",
+                    f"the placement starts ({_uk(own)}) before its household's approval ({_uk(theirs)})", "warning")
+            for line, own, theirs in zip(lines[early], start[early], household[early])]
 
 
 def over_capacity(frames: Frames) -> list[Problem]:

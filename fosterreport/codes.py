@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from fosterreport.values import BadValue
+from fosterreport.values import BadValue, quoted
 
 
 def code_key(text: str) -> str:
@@ -45,7 +45,7 @@ class Code(StrEnum):
         member = _spelling_cache(cls).get(code_key(text))
         if member is None:
             allowed = ", ".join(m.value for m in cls)
-            raise BadValue("invalid-code", f"{text!r} is not a known code (expected one of {allowed})")
+            raise BadValue("invalid-code", f"{quoted(text)} is not a known code (expected one of {allowed})")
         return member
 
 

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from fosterreport import __version__, codes
-from fosterreport.exceptions import RenderError
+from fosterreport.exceptions import ConfigError
 from fosterreport.formatting import (
-    NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction, is_suppressed,
+    NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction,
 )
 from fosterreport.formatting import format_value as _format_value
+from fosterreport.kpis.results import RATE_PARTS as _RATE_PARTS
 
 #: The report writes negative figures with a true minus sign, as format_change does.
 MINUS = "\u2212"
@@ -273,25 +274,9 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 SECTION_IDS = [s[0] for s in SECTIONS]
 
-#: The counts a rate, ratio or median is built from, for suppression:
-#: rate id -> (numerator ids, denominator ids); each side is summed.
-RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "deregistration_rate": (("deregistrations",), ("households_start", "approvals")),
-    "utilisation_rate": (("children_placed_end",), ("households_end",)),
-    "occupancy_rate": (("places_filled_end",), ("approved_places_end",)),
-    "fostered_share": ((), ("children_in_care_end",)),
-    "in_house_share": ((), ("children_in_care_end",)),
-    "enquiry_to_approval_rate": (("approvals_from_enquiries",), ("enquiries",)),
-    "enquiry_to_application_rate": (("applications",), ("enquiries",)),
-    "application_to_approval_rate": (("approvals_from_enquiries",), ("applications",)),
-    "enquiry_to_visit_rate": (("initial_visits",), ("enquiries",)),
-    "median_days_enquiry_to_approval": ((), ("approvals_from_enquiries",)),
-    "median_days_application_to_approval": ((), ("approvals_from_enquiries",)),
-    "assessments_within_timescale_rate": ((), ("approvals_from_enquiries",)),
-    "reviews_on_time_rate": ((), ("reviews_due",)),
-    "allegations_nfa_rate": ((), ("allegations",)),
-    "mockingbird_share": (("mockingbird_households_end",), ("households_end",)),
-}
+#: The counts each rate, ratio or median is built from (for suppression): declared with
+#: the suppression rule itself, in :mod:`fosterreport.kpis.results`.
+RATE_PARTS = _RATE_PARTS
 
 #: breakdown name -> code list (labels for table rows); some depend on the KPI.
 BREAKDOWN_CODES: dict[str, Any] = {
@@ -360,15 +345,17 @@ def join_words(items: list[str]) -> str:
 class Figures:
     """Every KPI figure as report text: value, previous, change, direction, breakdowns.
 
-    ``which`` is ``"value"`` or ``"previous"``. Suppression is decided here and nowhere
-    else: counts by :func:`~fosterreport.formatting.is_suppressed`, rates and medians
-    by the counts they are built from (:data:`RATE_PARTS`, or the KPI's own numerator
-    and denominator).
+    ``which`` is ``"value"`` or ``"previous"``. What is withheld is decided by
+    :class:`fosterreport.kpis.results.Suppression` (counts from 1 to n−1, and rates,
+    ratios and medians built on them), the same object the KPI JSON and CSV ask, so the
+    report and the files published beside it withhold exactly the same figures.
     """
 
     def __init__(self, results: "KpiResults", suppress_below: int = 0):
         self.results = results
         self.suppress_below = suppress_below
+        #: The one decision of what is withheld, shared with the JSON and CSV outputs.
+        self.suppression = results.suppression(suppress_below)
 
     # raw access ---------------------------------------------------------------------
 
@@ -418,45 +405,11 @@ class Figures:
     # suppression ------------------------------------------------------------------------
 
     def _small(self, count) -> bool:
-        try:
-            return is_suppressed(None if count is None else int(count), self.suppress_below)
-        except (TypeError, ValueError):
-            return False
+        return self.suppression.small(count)
 
     def suppressed(self, kpi_id: str, which: str = "value", breakdown: str | None = None,
                    code: str | None = None) -> bool:
-        if not self.suppress_below or not self.has(kpi_id):
-            return False
-        kv = self.kv(kpi_id)
-        unit = kv.kpi.unit
-        if unit == "count":
-            return self._small(self.raw(kpi_id, which, breakdown, code))
-        if unit == "money":
-            return False
-        if which == "value" and breakdown is None and (kv.numerator is not None or kv.denominator is not None):
-            if self._small(kv.numerator) or self._small(kv.denominator):
-                return True
-        if which == "value" and breakdown is not None:
-            for parts in (getattr(kv, "numerator_by", None), getattr(kv, "denominator_by", None)):
-                if parts and self._small((parts.get(breakdown) or {}).get(code)):
-                    return True
-        numerators, denominators = RATE_PARTS.get(kpi_id, ((), ()))
-        for side in (numerators, denominators):
-            total, known = 0, False
-            for part in side:
-                part_kv = self.kv(part)
-                if part_kv is None:
-                    continue
-                if breakdown is not None and breakdown not in (part_kv.by or {}):
-                    continue
-                value = self.raw(part, which, breakdown, code)
-                if value is None:
-                    continue
-                total += value
-                known = True
-            if known and self._small(total):
-                return True
-        return False
+        return self.suppression.withheld(kpi_id, which, breakdown, code)
 
     # text ----------------------------------------------------------------------------
 
@@ -472,14 +425,14 @@ class Figures:
     def change(self, kpi_id: str) -> str:
         if not self.has(kpi_id):
             return NOT_AVAILABLE
-        if self.suppressed(kpi_id) or self.suppressed(kpi_id, "previous"):
+        if self.suppression.change_withheld(kpi_id):
             return SUPPRESSED
         return format_change(self.kv(kpi_id).change, self.unit(kpi_id))
 
     def direction(self, kpi_id: str) -> Cell:
         if not self.has(kpi_id):
             return Cell(NOT_AVAILABLE, "dir", "n/a")
-        if self.suppressed(kpi_id) or self.suppressed(kpi_id, "previous"):
+        if self.suppression.change_withheld(kpi_id):
             return Cell(SUPPRESSED, "dir", "n/a")
         direction = self.kv(kpi_id).direction or "n/a"
         return Cell(format_direction(direction), "dir", direction)
@@ -503,13 +456,8 @@ class Figures:
         value = point.values.get(kpi_id)
         kv = self.kv(kpi_id)
         unit = kv.kpi.unit if kv else ("rate" if kpi_id.endswith("_rate") else "count")
-        if self.suppress_below:
-            if unit == "count" and self._small(value):
-                return SUPPRESSED
-            for side in RATE_PARTS.get(kpi_id, ()):
-                parts = [point.values.get(p) for p in side if point.values.get(p) is not None]
-                if parts and self._small(sum(parts)):
-                    return SUPPRESSED
+        if self.suppression.trend_withheld(point, kpi_id):
+            return SUPPRESSED
         return format_value(value, unit, suppress_below=self.suppress_below)
 
     def chart_value(self, text: str, value) -> float | None:
@@ -828,7 +776,8 @@ class Builder:
                 for p in trend:
                     by = p.by.get("deregistrations", {}).get("reason", {})
                     rows.append(Row(p.period.label, [
-                        Cell(SUPPRESSED if f._small(by.get(c)) else format_value(by.get(c, 0), "count"))
+                        Cell(SUPPRESSED if f.suppression.trend_withheld(p, "deregistrations", "reason", c)
+                             else format_value(by.get(c, 0), "count"))
                         for c in present]))
                 if present:
                     s.add("reasons_trend", Table(
@@ -1083,11 +1032,14 @@ class Builder:
     def data_quality(self) -> dict[str, Any]:
         from fosterreport.problems import RULES
 
+        # Row and warning counts are counts of records too: a complaints.csv of 3 rows says
+        # as much as the complaints KPI, so they are suppressed like it.
+        below = self.f.suppress_below
         files = []
         for name in sorted(self.extracts.files):
             info = self.extracts.files[name]
             files.append(Row(Path(info.path).name if info.path else f"{name}.csv", [
-                Cell(format_value(info.rows, "count")),
+                Cell(format_value(info.rows, "count", suppress_below=below)),
                 Cell(format_date(info.first_date) if info.first_date else NOT_AVAILABLE, "text"),
                 Cell(format_date(info.last_date) if info.last_date else NOT_AVAILABLE, "text"),
                 Cell(info.encoding or NOT_AVAILABLE, "text"),
@@ -1099,14 +1051,14 @@ class Builder:
         warnings = Counter()
         for problem in self._warnings():
             warnings[(problem.file, problem.rule)] += 1
-        warning_rows = [Row(file, [Cell(rule, "code"), Cell(format_value(count, "count")),
+        warning_rows = [Row(file, [Cell(rule, "code"), Cell(format_value(count, "count", suppress_below=below)),
                                    Cell(RULES.get(rule, ""), "text")])
                         for (file, rule), count in sorted(warnings.items())]
         warnings_table = Table("warnings", "Warnings in the extracts, by file and rule",
                                ["File", "Rule", "Rows", "What it means"], warning_rows,
                                ["Run `fosterreport validate` for the line of each warning."]) if warning_rows else None
         return {"files": files_table, "warnings": warnings_table,
-                "warning_count": format_value(sum(warnings.values()), "count")}
+                "warning_count": format_value(sum(warnings.values()), "count", suppress_below=below)}
 
     def _warnings(self) -> list:
         seen = list(getattr(self.extracts.problems, "warnings", []) or [])
@@ -1124,17 +1076,21 @@ def _missing_files(extracts: "Extracts", names: Iterable[str]) -> list[str]:
 
 
 def _logo(config: "Config") -> str | None:
+    """The logo as a data: URI. It must be an SVG, PNG or JPEG file inside the project
+    folder (after following symlinks): a path such as ``../../etc/passwd`` is a
+    configuration error (exit 2), and nothing outside the project is read."""
     if not config.report.logo:
         return None
+    where = f"{config.source or 'fosterreport.toml'}: [report] logo {config.report.logo!r}"
     base = Path(config.base).resolve()
     path = config.resolve(config.report.logo)
     if path is None or not path.is_relative_to(base):
-        raise RenderError(f"[report] logo {config.report.logo!r} must be inside the project folder {base}")
+        raise ConfigError(f"{where} must be inside the project folder {base}")
     if not path.is_file():
-        raise RenderError(f"[report] logo not found: {path}")
+        raise ConfigError(f"{where}: file not found: {path}")
     kind = mimetypes.guess_type(path.name)[0]
     if kind not in ("image/svg+xml", "image/png", "image/jpeg"):
-        raise RenderError(f"[report] logo {path.name}: use an SVG, PNG or JPEG file")
+        raise ConfigError(f"{where}: use an SVG, PNG or JPEG file")
     return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 

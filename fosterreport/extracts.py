@@ -18,6 +18,7 @@ import csv
 import difflib
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +28,24 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from fosterreport.contract import EXTRACTS, ColumnSpec, Record, columns
+from fosterreport.exceptions import UsageError
 from fosterreport.problems import Problem
 
 #: Refuse files larger than this before reading them (memory stays bounded).
 MAX_FILE_BYTES = 1 << 30
+#: Refuse files with more lines than this many rows before parsing them: the parsed
+#: table, not the bytes, is what grows large (a 1 GiB file of short rows is ~60 million
+#: of them). Twice the largest extract the benchmarks time; a corrupt export, not a council.
+MAX_ROWS = 2_000_000
 #: Refuse single cells longer than this (a corrupt export, not a council's data).
 MAX_FIELD_CHARS = 10_000
+#: List at most this many problems of one kind in one column of one file, then count
+#: the rest in one more problem: a corrupt million-row file must not make millions of
+#: messages (memory), and nobody reads past the first thousand.
+MAX_PROBLEMS_PER_COLUMN = 1_000
+#: pyarrow's default block; a record must fit in one block, so a file with a longer
+#: record is read again in one block (its long cells are then reported, with their line).
+_BLOCK_BYTES = 1 << 20
 
 
 @dataclass
@@ -63,6 +76,19 @@ class RawExtract:
     def readable(self) -> bool:
         return self.table is not None
 
+    def capped(self, rows: np.ndarray, rule: str, column: str | None) -> np.ndarray:
+        """The first :data:`MAX_PROBLEMS_PER_COLUMN` of ``rows`` (positions of rows with one
+        kind of problem in ``column``), after recording one problem that counts the rest.
+
+        Callers write a problem for each row returned; the count keeps memory and output
+        bounded when a corrupt file has the same mistake on a million rows."""
+        rest = len(rows) - MAX_PROBLEMS_PER_COLUMN
+        if rest <= 0:
+            return rows
+        self.problem(rule, f"and {rest:,} more rows like this (only the first {MAX_PROBLEMS_PER_COLUMN:,} "
+                           f"are listed)", int(self.lines[rows[MAX_PROBLEMS_PER_COLUMN]]), column)
+        return rows[:MAX_PROBLEMS_PER_COLUMN]
+
 
 def header_key(text: str) -> str:
     """``Household ID``, ``HOUSEHOLD_ID`` and ``household-id`` are the same header."""
@@ -73,7 +99,11 @@ def discover(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The contract's files present in ``folder``, by short name (case-insensitive)."""
     found: dict[str, Path] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as error:  # like a folder that is not there: the command was pointed wrongly
+        raise UsageError(f"data folder cannot be read: {folder}: {error.strerror or error}") from None
+    for path in entries:
         stem, _, suffix = path.name.lower().rpartition(".")
         if suffix not in ("csv", "tsv") or stem not in EXTRACTS or not path.is_file():
             continue
@@ -228,12 +258,43 @@ def _column_map(raw: RawExtract, extra_aliases: dict[str, list[str]]) -> dict[st
 def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | None = None) -> RawExtract:
     """Read one file's contract columns as text, with line numbers and reading problems."""
     raw = RawExtract(name=name, model=EXTRACTS[name], path=path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raw.problem("too-large", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    data = _read_bytes(raw)
+    if data is None:
         return raw
-    data = path.read_bytes()
-    raw.sha256 = hashlib.sha256(data).hexdigest()
+    # The hash is of these bytes, and only these bytes are parsed: an extract rewritten
+    # while it is read gives figures and a SHA-256 that still belong together.
+    digest = _sha256_meanwhile(data)
+    try:
+        return _read_text(raw, data, path, extra_aliases)
+    finally:
+        raw.sha256 = digest()
+
+
+#: Files at least this large are hashed on another thread while they are checked and
+#: parsed (hashlib releases the GIL): ~45 ms of a 100 MB file's read, hidden on 2 cores.
+HASH_ON_THREAD_BYTES = 8 << 20
+
+
+def _sha256_meanwhile(data: bytes):
+    """A function giving the SHA-256 of ``data``, computed on a thread for a large file."""
+    if len(data) < HASH_ON_THREAD_BYTES or (os.cpu_count() or 1) < 2:
+        digest = hashlib.sha256(data).hexdigest()
+        return lambda: digest
+    import threading
+
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.append(hashlib.sha256(data).hexdigest()), daemon=True)
+    worker.start()
+
+    def digest() -> str:
+        worker.join()
+        return found[0] if found else hashlib.sha256(data).hexdigest()
+
+    return digest
+
+
+def _read_text(raw: RawExtract, data: bytes, path: Path, extra_aliases: dict[str, list[str]] | None) -> RawExtract:
+    """:func:`read_extract` once the bytes are read: decode, headers, columns, lines."""
     text = decode(raw, data)
     if text is None:
         return raw
@@ -242,6 +303,11 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
         return raw
     if b"\n" not in text and b"\r" in text:  # classic Mac line endings (Excel's "CSV (Macintosh)")
         text = text.replace(b"\r", b"\n")
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))
+    if lines - 1 > MAX_ROWS:  # (a quoted newline counts too: records are never more than lines)
+        raw.problem("too-large", f"the file has {lines - 1:,} rows after its header; the limit is "
+                                 f"{MAX_ROWS:,} (is this the right file?)")
+        return raw
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     if b'"' in text and text.count(b'"') % 2:  # an odd number of quotes: maybe one never closes (or a stray 5'10")
         opened = _unclosed_quote(text, delimiter)
@@ -262,20 +328,36 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
         invalid_rows.append(1)
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    # Without a quote in the file no value can hold a newline, and pyarrow reads faster
+    # when told so (it then splits blocks at newlines without following quotes).
+    quoted = b'"' in text
+
+    def parse(block_size: int) -> pa.Table:
+        invalid_rows.clear()
+        return pacsv.read_csv(
             pa.BufferReader(text),  # (not a Python file object: the reader threads need no GIL)
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
                                               invalid_row_handler=skip_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in wanted}, include_columns=list(wanted),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
+
+    try:
+        try:
+            table = parse(_BLOCK_BYTES)
+        except pa.ArrowInvalid:
+            # A header or record longer than a block ("straddles two block boundaries"):
+            # read it again in one block, so its over-long cells are reported with their
+            # line below rather than as pyarrow's message about block sizes.
+            if len(text) <= _BLOCK_BYTES:
+                raise
+            table = parse(min(len(text) + 1, (1 << 31) - 1))
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         raw.problem("unreadable-file", f"the file cannot be parsed as CSV: {error}")
         return raw
-    if not invalid_rows and _one_line_per_record(text, table.num_rows + 1):
+    if not invalid_rows and _one_line_per_record(text, table.num_rows + 1, lines):
         # The common case: no ragged row, and as many records as lines (or as non-empty
         # lines, below), so each record is one line and its number is that line's: no need
         # to follow the quotes through the file.
@@ -289,9 +371,37 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
     return raw
 
 
-def _one_line_per_record(data: bytes, records: int) -> bool:
-    """Whether the file has exactly ``records`` lines, none empty (a few fast byte counts)."""
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+def _read_bytes(raw: RawExtract) -> bytes | None:
+    """The file's bytes, read once and never more than the limit; None (with a problem
+    recorded) when it is too large or cannot be read.
+
+    The size is checked before reading (a 2 GB file is refused without a byte of it in
+    memory) and again by reading at most one byte past the limit, because the file may
+    grow between the two.
+    """
+    try:
+        with raw.path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size <= MAX_FILE_BYTES:
+                data = stream.read(MAX_FILE_BYTES + 1)
+                size = len(data)
+    except OSError as error:
+        raw.problem("unreadable-file", f"the file cannot be read: {error.strerror or error}")
+        return None
+    if size > MAX_FILE_BYTES:
+        raw.problem("too-large", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
+                                 "(is this the right file?)")
+        return None
+    return data
+
+
+def _one_line_per_record(data: bytes, records: int, lines: int | None = None) -> bool:
+    """Whether the file has exactly ``records`` lines, none empty (a few fast byte counts).
+
+    ``lines``: the file's line count when the caller has it already (counting is a pass
+    over the whole file)."""
+    if lines is None:
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if lines != records:
         return False
     # A lone CR ends a line for pyarrow but not for the count above.
@@ -310,7 +420,11 @@ def _lines_and_ragged_rows(raw: RawExtract, text: bytes, delimiter: str, rows: i
         return False
     lines, fields = lines[1:], fields[1:]  # the header record
     ragged = fields != len(raw.headers)
-    for line, count in zip(lines[ragged][:1000], fields[ragged][:1000]):
+    if ragged.sum() > MAX_PROBLEMS_PER_COLUMN:
+        raw.problem("ragged-row", f"and {int(ragged.sum()) - MAX_PROBLEMS_PER_COLUMN:,} more rows like this "
+                                  f"(only the first {MAX_PROBLEMS_PER_COLUMN:,} are listed)",
+                    int(lines[ragged][MAX_PROBLEMS_PER_COLUMN]))
+    for line, count in zip(lines[ragged][:MAX_PROBLEMS_PER_COLUMN], fields[ragged][:MAX_PROBLEMS_PER_COLUMN]):
         raw.problem("ragged-row", f"the row has {count} cells; the header has {len(raw.headers)}", int(line))
     raw.lines = lines[~ragged]
     if rows != len(raw.lines):
@@ -358,6 +472,7 @@ def _check_field_lengths(raw: RawExtract) -> None:
             continue  # no cell has that many bytes, so none has that many characters
         lengths = pc.utf8_length(raw.table[column])
         if (pc.max(lengths).as_py() or 0) > MAX_FIELD_CHARS:
-            for index in np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > MAX_FIELD_CHARS)[:20]:
+            long = np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > MAX_FIELD_CHARS)
+            for index in raw.capped(long, "too-large", column):
                 raw.problem("too-large", f"the value is over {MAX_FIELD_CHARS:,} characters long",
                             int(raw.lines[index]), column)

@@ -57,6 +57,8 @@ class Extracts:
     files: dict[str, FileInfo] = field(default_factory=dict)
     problems: ProblemReport = field(default_factory=ProblemReport)
     is_sample: bool = False
+    #: The day the extracts were checked (dates after it are ``future-date`` warnings).
+    checked_on: date | None = None
 
     def has(self, name: str) -> bool:
         return name in self.frames
@@ -66,8 +68,31 @@ class Extracts:
 
     @property
     def newest_date(self) -> date | None:
-        dates = [info.last_date for info in self.files.values() if info.last_date]
-        return max(dates) if dates else None
+        """The newest date that can end a reporting period, which commands choose the
+        default period from: the latest date in the extracts that is neither after the
+        day they were checked (a ``future-date`` warning; exports write 31/12/9999 for
+        "no end date") nor before the first financial year the tool reports on. None when
+        there is no such date (the commands then ask for ``--year``)."""
+        import numpy as np
+
+        from fosterreport.contract import columns
+        from fosterreport.periods import EARLIEST_YEAR
+
+        if not self.frames:
+            dates = [info.last_date for info in self.files.values() if info.last_date]
+            return max(dates) if dates else None
+        low = np.datetime64(date(EARLIEST_YEAR, 3, 31), "s")
+        high = np.datetime64(self.checked_on or date.today(), "s")
+        newest = None
+        for name, frame in self.frames.items():
+            for spec in columns(EXTRACTS[name]):
+                if spec.cell.kind != "date" or spec.name not in frame:
+                    continue
+                values = frame[spec.name].to_numpy(dtype="datetime64[s]")
+                usable = values[(values >= low) & (values <= high)]  # (NaT compares false)
+                if len(usable) and (newest is None or usable.max() > newest):
+                    newest = usable.max()
+        return None if newest is None else newest.astype(object).date()
 
     def records(self, name: str) -> Iterator[Record]:
         """The rows of one extract as contract model instances (for the Python API)."""

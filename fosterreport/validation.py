@@ -32,7 +32,7 @@ from fosterreport.exceptions import ConfigError
 from fosterreport.extracts import RawExtract, discover, read_extract
 from fosterreport.problems import Problem, ProblemReport
 from fosterreport.records import Extracts, FileInfo
-from fosterreport.values import BLANKS, BadValue, is_blank
+from fosterreport.values import BLANKS, MONTHS, BadValue, is_blank
 
 CodeMap = dict[str, dict[str, str]]  # column -> folded local value -> contract code
 
@@ -99,10 +99,25 @@ def _text_column(raw: RawExtract, spec: ColumnSpec) -> pa.Array:
     return pa.nulls(len(raw.lines), pa.string())
 
 
-def _blank_mask(array: pa.Array) -> np.ndarray:
-    trimmed = pc.utf8_lower(pc.utf8_trim_whitespace(array))
-    return pc.fill_null(pc.is_in(trimmed, value_set=pa.array(sorted(BLANKS))), True).to_numpy(
-        zero_copy_only=False)
+#: Bytes in the longest blank spelling ("null", "none"); a longer cell is never blank,
+#: since only the ASCII capitals lowercase to the ASCII letters those spellings use.
+_LONGEST_BLANK = max(len(blank.encode()) for blank in BLANKS)
+
+
+def _blank_mask(array: pa.Array, trimmed: pa.Array | None = None) -> np.ndarray:
+    """Which cells are blank (:func:`~fosterreport.values.is_blank`); ``trimmed`` is
+    ``array`` with its whitespace trimmed, when the caller has it. Only cells short enough
+    to be a blank spelling are lowercased and looked up (ids and text seldom are)."""
+    if trimmed is None:
+        trimmed = pc.utf8_trim_whitespace(array)
+    blank = np.array(trimmed.is_null(), dtype=bool)
+    short = pc.fill_null(pc.binary_length(trimmed), _LONGEST_BLANK + 1).to_numpy() <= _LONGEST_BLANK
+    candidates = np.flatnonzero(short & ~blank)
+    if len(candidates):
+        lowered = pc.utf8_lower(trimmed.take(pa.array(candidates)))
+        blank[candidates] = pc.fill_null(pc.is_in(lowered, value_set=pa.array(sorted(BLANKS))), True).to_numpy(
+            zero_copy_only=False)
+    return blank
 
 
 def _empty_values(kind: str, size: int) -> np.ndarray:
@@ -123,6 +138,91 @@ def _as_array_value(kind: str, value: Any) -> Any:
     return value
 
 
+#: Days in each month of a common year, for :func:`_plain_dates`.
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+#: The fixed-width spellings :func:`_plain_dates` reads: (length, separators by position,
+#: day, month and year digit positions; month None = letters at 3..5).
+_DATE_LAYOUTS = (
+    (10, {2: 47, 5: 47}, (0, 1), (3, 4), (6, 7, 8, 9)),   # dd/mm/yyyy
+    (10, {4: 45, 7: 45}, (8, 9), (5, 6), (0, 1, 2, 3)),   # yyyy-mm-dd
+    (11, {2: 45, 6: 45}, (0, 1), None, (7, 8, 9, 10)),    # dd-Mon-yyyy
+)
+
+
+def _month_abbreviations() -> list[bytes] | None:
+    """The ``Mon`` of ``dd-Mon-yyyy`` as :func:`~fosterreport.values.parse_date` reads them
+    (:data:`~fosterreport.values.MONTHS`, any case), or None when those are not three
+    lowercase ASCII letters each, months 1 to 12."""
+    names = sorted(MONTHS, key=MONTHS.get)
+    if [MONTHS[name] for name in names] != list(range(1, 13)) or not all(
+            len(name) == 3 and name.isascii() and name.isalpha() and name.islower() for name in names):
+        return None
+    return [name.encode() for name in names]
+
+
+def _plain_dates(distinct: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct texts spelt the usual ways, read at once with numpy: ``(values, read)``.
+
+    A shortcut through :func:`~fosterreport.values.parse_date` for its three formats in
+    fixed width with ASCII digits (``dd/mm/yyyy``, ``yyyy-mm-dd``, ``dd-Mon-yyyy``),
+    optionally followed by the time part it drops (`` hh:mm`` or `` hh:mm:ss``, space or
+    ``T``), nothing around them, and only where the date is real, so ``values`` holds
+    exactly what ``parse_date`` would give. Every other text (one-digit days, impossible
+    dates such as ``31/02/2023``, blanks, other spellings) is left unread for the parser
+    itself, which writes the messages.
+    """
+    size = len(distinct)
+    values = np.full(size, np.datetime64("NaT"), dtype="datetime64[s]")
+    read = np.zeros(size, dtype=bool)
+    if not size or distinct.type != pa.string() or distinct.buffers()[2] is None:
+        return values, read
+    offsets = np.frombuffer(distinct.buffers()[1], dtype=np.int32)[distinct.offset:distinct.offset + size + 1]
+    data = np.frombuffer(distinct.buffers()[2], dtype=np.uint8)
+    lengths = np.diff(offsets)
+    candidates = np.flatnonzero(np.isin(lengths, (10, 11, 16, 17, 19, 20)))
+    if not len(candidates) or not len(data):
+        return values, read
+    chars = data[np.minimum(offsets[candidates][:, None] + np.arange(20), len(data) - 1)].astype(np.int32)
+    lengths = lengths[candidates]
+    digit = (chars >= 48) & (chars <= 57)
+    number = chars - 48
+    months = None
+    for width, separators, day_at, month_at, year_at in _DATE_LAYOUTS:
+        if not np.isin(width, lengths) and not np.isin(width + 6, lengths) and not np.isin(width + 9, lengths):
+            continue
+        ok = digit[:, [*day_at, *year_at, *(month_at or ())]].all(axis=1)
+        for position, separator in separators.items():
+            ok &= chars[:, position] == separator
+        # then nothing, or a time part: [ T]hh:mm or [ T]hh:mm:ss
+        time_part = (((chars[:, width] == 32) | (chars[:, width] == 84))
+                     & digit[:, [width + 1, width + 2, width + 4, width + 5]].all(axis=1) & (chars[:, width + 3] == 58))
+        seconds = (chars[:, width + 6] == 58) & digit[:, [width + 7, width + 8]].all(axis=1)
+        ok &= (lengths == width) | ((lengths == width + 6) & time_part) | ((lengths == width + 9) & time_part
+                                                                           & seconds)
+        day = number[:, day_at[0]] * 10 + number[:, day_at[1]]
+        year = (number[:, year_at[0]] * 1000 + number[:, year_at[1]] * 100 + number[:, year_at[2]] * 10
+                + number[:, year_at[3]])
+        if month_at is not None:
+            month = number[:, month_at[0]] * 10 + number[:, month_at[1]]
+        else:
+            if months is None:
+                months = _month_abbreviations()
+                if months is None:
+                    continue
+            lowered = np.where((chars[:, 3:6] >= 65) & (chars[:, 3:6] <= 90), chars[:, 3:6] + 32, chars[:, 3:6])
+            month = np.zeros(len(chars), dtype=np.int64)
+            for position, name in enumerate(months, start=1):
+                month[(lowered == np.frombuffer(name, dtype=np.uint8)).all(axis=1)] = position
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+        ok &= day <= _MONTH_DAYS[np.clip(month - 1, 0, 11)] + ((month == 2) & leap)
+        found = candidates[ok]
+        since_1970 = ((year[ok] - 1970) * 12 + month[ok] - 1).astype("datetime64[M]")
+        values[found] = (since_1970.astype("datetime64[D]") + (day[ok] - 1)).astype("datetime64[s]")
+        read[found] = True
+    return values, read
+
+
 def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
                  memo: dict | None = None) -> tuple[Any, np.ndarray]:
     """The typed column and a mask of rows whose value was bad; problems go on ``raw``.
@@ -135,8 +235,9 @@ def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
     text = _text_column(raw, spec)
     kind = spec.cell.kind
     if kind in ("id", "text"):
-        blank = _blank_mask(text)
-        values = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(text))
+        trimmed = pc.utf8_trim_whitespace(text)
+        blank = _blank_mask(text, trimmed)
+        values = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), trimmed)
         column: Any = pd.Series(values.to_pandas(), dtype="str").array
         bad = np.zeros(size, dtype=bool)
     else:
@@ -148,7 +249,13 @@ def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
         parsed = _empty_values(kind, len(distinct))
         blank_d = np.zeros(len(distinct), dtype=bool)
         errors: dict[int, BadValue] = {}
-        for position, cell in enumerate(distinct):
+        todo: Any = range(len(distinct))
+        if kind == "date" and not code_map:  # the usual dd/mm/yyyy read at once, the rest one by one
+            values, read = _plain_dates(encoded.dictionary)
+            parsed[:-1][read] = values[read]
+            todo = np.flatnonzero(~read).tolist() + [len(distinct) - 1]
+        for position in todo:
+            cell = distinct[position]
             if is_blank(cell):
                 blank_d[position] = True
                 continue
@@ -169,12 +276,13 @@ def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
         if defaulted:
             parsed[blank_d] = _as_array_value(kind, spec.default)
         blank, bad = blank_d[indices], bad_d[indices]
-        for row in np.flatnonzero(bad):
+        rows = np.flatnonzero(bad)
+        for row in raw.capped(rows, errors[int(indices[rows[0]])].rule if len(rows) else "", spec.name):
             error = errors[int(indices[row])]
             raw.problem(error.rule, error.message, int(raw.lines[row]), spec.name)
         column = _to_pandas(kind, parsed, bad_d if defaulted else blank_d | bad_d, indices)
     if spec.required:
-        for row in np.flatnonzero(blank):
+        for row in raw.capped(np.flatnonzero(blank), "missing-value", spec.name):
             raw.problem("missing-value", missing_message(spec.name), int(raw.lines[row]), spec.name)
     return column, bad | (blank & spec.required)
 
@@ -200,18 +308,48 @@ def _to_pandas(kind: str, parsed: np.ndarray, missing: np.ndarray, indices: np.n
 # -- one file ---------------------------------------------------------------------------
 
 
+#: Files with at least this many rows have their columns parsed on two threads (most of
+#: a column's time is in arrow and numpy, which release the GIL); smaller ones are parsed
+#: faster than a thread starts.
+THREADED_ROWS = 100_000
+
+
 def parse_extract(raw: RawExtract, code_map: CodeMap) -> pd.DataFrame:
     """The typed frame of one readable extract; value and row problems go on ``raw``."""
     frame_columns: dict[str, Any] = {}
     bad_rows = np.zeros(len(raw.lines), dtype=bool)
     memo: dict = {}
-    for spec in columns(raw.model):
-        frame_columns[spec.name], bad = parse_column(raw, spec, code_map.get(spec.name, {}), memo)
-        bad_rows |= bad
+    specs = columns(raw.model)
+    if len(raw.lines) >= THREADED_ROWS and _cores() > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(spec: ColumnSpec):
+            # Each column's problems are collected apart, then added in column order: the
+            # same list, in the same order, as parsing the columns one after another.
+            part = replace(raw, problems=[])
+            return (*parse_column(part, spec, code_map.get(spec.name, {}), memo), part.problems)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parsed = list(pool.map(one, specs))
+        for spec, (column, bad, problems) in zip(specs, parsed):
+            frame_columns[spec.name] = column
+            bad_rows |= bad
+            raw.problems.extend(problems)
+    else:
+        for spec in specs:
+            frame_columns[spec.name], bad = parse_column(raw, spec, code_map.get(spec.name, {}), memo)
+            bad_rows |= bad
     frame_columns["_line"] = raw.lines.astype(np.int64)
     frame = pd.DataFrame(frame_columns, copy=False)  # the arrays are new: no need to copy them again
     check_row_rules(raw, frame, ~bad_rows)
     return frame
+
+
+def _cores() -> int:
+    """CPUs this process may run on."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _row(frame: pd.DataFrame, index: int, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -227,17 +365,20 @@ def _row(frame: pd.DataFrame, index: int, fields: tuple[str, ...]) -> dict[str, 
     return row
 
 
+_NAT = np.datetime64("NaT", "s").view(np.int64)
+
+
 def _candidates(rule, frame: pd.DataFrame) -> np.ndarray:
     """Rows that may break ``rule`` (found vectorised); ``rule.check`` has the last word."""
     if isinstance(rule, DateOrder):
-        previous = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[s]")
+        # On the dates' int64 seconds, where NaT is the smallest int64: the latest earlier
+        # date present is the running maximum, and a present date below it breaks the order.
+        previous = np.full(len(frame), _NAT, dtype=np.int64)
         found = np.zeros(len(frame), dtype=bool)
         for name in rule.fields:
-            value = frame[name].to_numpy(dtype="datetime64[s]")
-            present = ~np.isnat(value)
-            broken = present & ~np.isnat(previous) & (value < previous)
-            found |= broken
-            previous = np.where(present & ~broken, value, previous)
+            value = frame[name].to_numpy(dtype="datetime64[s]").view(np.int64)
+            found |= (value < previous) & (value != _NAT)
+            np.maximum(previous, value, out=previous)
         return found
     if isinstance(rule, RequiredWhen):
         applies = frame[rule.when].notna().to_numpy().copy()
@@ -306,18 +447,28 @@ def validate_rows(raw: RawExtract, code_map: CodeMap) -> list[Problem]:
 
 
 def _date_range(frame: pd.DataFrame, name: str) -> tuple[date | None, date | None]:
-    dates = [frame[spec.name] for spec in columns(EXTRACTS[name]) if spec.cell.kind == "date"]
-    present = [values for values in dates if values.notna().any()]  # min/max per column: no concat
-    if not present:
+    first = last = None
+    for spec in columns(EXTRACTS[name]):  # min/max per column, on int64 seconds (NaT is the smallest)
+        if spec.cell.kind != "date":
+            continue
+        seconds = frame[spec.name].to_numpy(dtype="datetime64[s]").view(np.int64)
+        latest = seconds.max(initial=_NAT)
+        if latest == _NAT:
+            continue  # no date in this column
+        earliest = np.where(seconds == _NAT, latest, seconds).min()
+        first = earliest if first is None else min(first, earliest)
+        last = latest if last is None else max(last, latest)
+    if first is None:
         return None, None
-    return min(values.min() for values in present).date(), max(values.max() for values in present).date()
+    first_day, last_day = np.array([first, last], dtype=np.int64).view("datetime64[s]").astype(object)
+    return first_day.date(), last_day.date()
 
 
 def validate_folder(folder: Path, config: Config, *, today: date | None = None) -> Extracts:
     """Read and check every extract in ``folder``; see :func:`fosterreport.records.load_extracts`."""
     check_config_mappings(config)
     report = ProblemReport()
-    extracts = Extracts(folder=folder, problems=report)
+    extracts = Extracts(folder=folder, problems=report, checked_on=today or date.today())
     found, problems = discover(folder)
     report.extend(problems)
     if "households" not in found:

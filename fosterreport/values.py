@@ -30,6 +30,20 @@ class BadValue(ValueError):
         self.message = message
 
 
+#: Longest cell text quoted whole in a message; longer ones are cut with "…".
+QUOTED_CHARS = 60
+
+
+def quoted(text: str) -> str:
+    """A cell's text as a message quotes it: ``repr``, cut to :data:`QUOTED_CHARS`.
+
+    A corrupt export can put megabytes in one cell; the message needs enough to find the
+    cell, not a copy of it (nor a terminal flooded with it)."""
+    if len(text) > QUOTED_CHARS:
+        text = text[:QUOTED_CHARS - 1] + "\u2026"
+    return repr(text)
+
+
 def is_blank(text: object) -> bool:
     return text is None or (isinstance(text, str) and text.strip().lower() in BLANKS)
 
@@ -43,6 +57,11 @@ _DATE_SHAPES = (
     re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}"),
 )
 _TIME_PART = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+#: ``Mon`` of ``dd-Mon-yyyy``: English, whatever the process's locale. (``strptime``'s
+#: ``%b`` follows ``LC_TIME``: in a program that had set a German locale, ``04-Oct-2016``
+#: would be an invalid date and the same extract would validate differently.)
+MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
 
 def parse_date(text: str) -> date:
@@ -56,10 +75,13 @@ def parse_date(text: str) -> date:
     for shape, fmt in zip(_DATE_SHAPES, _DATE_FORMATS):
         if shape.fullmatch(core):
             try:
+                if fmt == "%d-%b-%Y":
+                    day, month, year = core.split("-")
+                    return date(int(year), MONTHS[month.lower()], int(day))
                 return datetime.strptime(core, fmt).date()
-            except ValueError:
+            except (ValueError, KeyError):
                 break
-    raise BadValue("invalid-date", f"{text!r} is not a valid date (expected dd/mm/yyyy)")
+    raise BadValue("invalid-date", f"{quoted(text)} is not a valid date (expected dd/mm/yyyy)")
 
 
 # -- booleans ----------------------------------------------------------------------
@@ -74,7 +96,7 @@ def parse_bool(text: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise BadValue("invalid-boolean", f"{text!r} is not a yes/no value (expected Y or N)")
+    raise BadValue("invalid-boolean", f"{quoted(text)} is not a yes/no value (expected Y or N)")
 
 
 # -- numbers -----------------------------------------------------------------------
@@ -90,11 +112,11 @@ def parse_money(text: str) -> Decimal:
         raw = raw[1:-1]
     match = _MONEY.match(raw)
     if not match:
-        raise BadValue("invalid-money", f"{text!r} is not an amount of money (expected e.g. 1234.50)")
+        raise BadValue("invalid-money", f"{quoted(text)} is not an amount of money (expected e.g. 1234.50)")
     try:
         amount = Decimal(match.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        raise BadValue("invalid-money", f"{text!r} is not an amount of money (expected e.g. 1234.50)")
+        raise BadValue("invalid-money", f"{quoted(text)} is not an amount of money (expected e.g. 1234.50)")
     if negative or match.group("neg"):
         amount = -amount
     return amount
@@ -105,12 +127,12 @@ def parse_count(text: str, minimum: int = 0) -> int:
     raw = text.strip()
     if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
         if len(raw.split(".")[0].lstrip("+-0")) > 15:  # past any real count, and past int64
-            raise BadValue("invalid-number", f"{text!r} is too large to be a count")
+            raise BadValue("invalid-number", f"{quoted(text)} is too large to be a count")
         number = int(raw.split(".")[0])
         if number >= minimum:
             return number
-        raise BadValue("invalid-number", f"{text!r} is below the minimum of {minimum}")
-    raise BadValue("invalid-number", f"{text!r} is not a whole number")
+        raise BadValue("invalid-number", f"{quoted(text)} is below the minimum of {minimum}")
+    raise BadValue("invalid-number", f"{quoted(text)} is not a whole number")
 
 
 def parse_financial_year(text: str) -> str:
@@ -120,7 +142,7 @@ def parse_financial_year(text: str) -> str:
         first, second = int(match.group(1)), match.group(2)
         if int(second[-2:]) == (first + 1) % 100 and (len(second) == 2 or int(second) == first + 1):
             return f"{first}-{second[-2:]}"
-    raise BadValue("invalid-year", f"{text!r} is not a financial year (expected e.g. 2022-23)")
+    raise BadValue("invalid-year", f"{quoted(text)} is not a financial year (expected e.g. 2022-23)")
 
 
 def parse_text(text: str) -> str:

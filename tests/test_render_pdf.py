@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fosterreport.exceptions import RenderError
+from fosterreport.exceptions import ConfigError, RenderError
 from fosterreport.render.pdf import render_pdf, restricted_fetcher
 
 
@@ -40,7 +40,7 @@ def test_logo_outside_the_project_is_refused(tmp_path):
 
     (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     config = make_config(tmp_path / "project", logo="../logo.svg")
-    with pytest.raises(RenderError, match="must be inside the project folder"):
+    with pytest.raises(ConfigError, match="must be inside the project folder"):  # a config error: exit 2
         build_context(make_results(), make_extracts(), config)
     (tmp_path / "project" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     config = make_config(tmp_path / "project", logo="logo.svg")

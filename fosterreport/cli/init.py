@@ -161,21 +161,43 @@ def init(
     if existing:
         raise UsageError([f"{p} already exists" for p in existing]
                          + ["init never overwrites: nothing was written"])
-    for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not _inside(path, root):
-            raise UsageError(f"refusing to write outside {root}: {path}")
-        if isinstance(content, Path):
-            with content.open("rb") as source, path.open("xb") as target:
-                shutil.copyfileobj(source, target)
-        else:
-            with path.open("xb") as target:
-                target.write(content)
+    _write_all(files, root)
     if not quiet:
         what = "the sample data" if sample else "header-only CSV templates"
         say(f"Created a report project in {root}: fosterreport.toml, narrative/ ({len(NARRATIVES)} sections) "
             f"and data/ with {what}.")
         say(f"Next: cd {directory} && fosterreport build" + ("" if sample else " (after filling data/)"))
+
+
+def _write_all(files: dict[Path, bytes | Path], root: Path) -> None:
+    """Write every planned file, or none: on any failure (a full disk, a file or a broken
+    link where a folder should be, no permission) the files already written are removed
+    and the reason is a usage error (exit 2). Files are created with ``O_EXCL``, which
+    never follows a symlink, so nothing is written through a link."""
+    from fosterreport.exceptions import UsageError
+    from fosterreport.render.write import REASONS
+
+    written: list[Path] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not _inside(path, root):
+                raise UsageError(f"refusing to write outside {root}: {path}")
+            with path.open("xb") as target:
+                written.append(path)
+                if isinstance(content, Path):
+                    with content.open("rb") as source:
+                        shutil.copyfileobj(source, target)
+                else:
+                    target.write(content)
+    except (OSError, UsageError) as error:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        if isinstance(error, UsageError):
+            raise
+        reason = REASONS.get(error.errno) or error.strerror or str(error)
+        raise UsageError(f"could not create the project in {root}: {reason} ({error.strerror or error}: "
+                         f"{error.filename or path}); no file was written") from None
 
 
 def _inside(path: Path, root: Path) -> bool:

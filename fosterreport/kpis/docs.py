@@ -222,8 +222,19 @@ Output
   leading apostrophe; numeric cells are written as numbers and never altered, so `-18` stays a
   number.
 - The terminal table shows breakdowns when `--kpi` picks KPIs; notes on what was left out go to
-  stderr, so stdout carries only the table, JSON or CSV. Figures are not suppressed in `kpis`
-  output (suppression is for published reports).
+  stderr, so stdout carries only the table, JSON or CSV.
+- Suppression: with `[publication] suppress_below = n`, the JSON and CSV withhold exactly what
+  the report prints as "c" (counts 1 … n−1, and the rates, ratios and medians built on them;
+  the JSON beside a report is the same JSON). The JSON then carries `"suppress_below": n` at
+  the top; a withheld figure is `null` and flagged: `"suppressed"` (true or false on every KPI,
+  scorecard row and trend entry), `"previous_suppressed"` (KPIs and scorecard rows) and
+  `"by_suppressed"` (KPIs and trend entries: each breakdown with the keys withheld); the change
+  of a KPI whose value or previous is withheld is `null` and its direction `"n/a"`. A CSV cell that is withheld holds
+  `c`. Warnings keep their file, line, column and rule, but their message is the rule's
+  description (as the report's appendix, which never copies a message: it can quote one
+  record's figures or dates). Without suppression the flags are absent and the output is as
+  above. The terminal table
+  shows every figure as computed: it is for the analyst checking them, not for publication.
 """
 
 
@@ -241,7 +252,7 @@ def markdown() -> str:
 # -- the JSON Schema ----------------------------------------------------------------------
 
 _VALUE = {
-    "count": {"type": "integer"},
+    "count": {"type": ["integer", "null"]},  # null only when withheld (suppressed)
     "rate": {"type": ["number", "null"]},
     "ratio": {"type": ["number", "null"]},
     "number": {"type": ["number", "null"]},
@@ -281,8 +292,18 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
             "target": {"type": ["number", "null"]},
             "rag": {"$ref": "#/$defs/rag"},
             "benchmark": {"$ref": "#/$defs/benchmark"},
+            "suppressed": {"type": "boolean"},
+            "previous_suppressed": {"type": "boolean"},
+            "by_suppressed": _by_suppressed_schema(kpi),
         },
     }
+
+
+def _by_suppressed_schema(kpi: Kpi) -> dict[str, Any]:
+    """Present when suppression is on: each breakdown with the keys withheld."""
+    return {"type": "object", "required": list(kpi.breakdowns), "additionalProperties": False,
+            "properties": {axis.name: {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+                           for axis in kpi.axes}}
 
 
 def json_schema() -> dict[str, Any]:
@@ -301,6 +322,7 @@ def json_schema() -> dict[str, Any]:
             "fosterreport_version": {"type": "string"},
             "authority": {"type": "string"},
             "period": {"$ref": "#/$defs/period"},
+            "suppress_below": {"type": "integer", "minimum": 1},
             "kpis": {"type": "object", "additionalProperties": False,
                      "properties": {kpi.id: _kpi_schema(kpi) for kpi in CATALOGUE}},
             "scorecard": {"type": "array", "items": {
@@ -309,7 +331,9 @@ def json_schema() -> dict[str, Any]:
                 "properties": {"key": {"type": "string"}, "value": {"type": ["number", "null"]},
                                "target": {"type": "number"}, "rag": {"$ref": "#/$defs/rag"},
                                "previous": {"type": ["number", "null"]},
-                               "direction": {"$ref": "#/$defs/direction"}}}},
+                               "direction": {"$ref": "#/$defs/direction"},
+                               "suppressed": {"type": "boolean"},
+                               "previous_suppressed": {"type": "boolean"}}}},
             "left_out": {"type": "array", "items": {"type": "string"}},
             "warnings": {"type": "array", "items": {
                 "type": "object", "additionalProperties": False,
@@ -323,7 +347,9 @@ def json_schema() -> dict[str, Any]:
                     "type": "object", "additionalProperties": False,
                     "properties": {kpi.id: {"type": "object", "additionalProperties": False,
                                             "required": ["value", "by"],
-                                            "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi)}}
+                                            "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi),
+                                                           "suppressed": {"type": "boolean"},
+                                                           "by_suppressed": _by_suppressed_schema(kpi)}}
                                    for kpi in CATALOGUE}}}}},
         },
         "$defs": {

@@ -17,7 +17,7 @@ from fosterreport.exceptions import UsageError
 from fosterreport.kpis import children, complaints, finance, households, mockingbird, oversight, recruitment
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, TREND_SECTIONS, Kpi, unknown_kpi_message
 from fosterreport.kpis.comparison import KeyRef, difference, direction, rag, resolve_keys
-from fosterreport.kpis.measures import Figure, Frames
+from fosterreport.kpis.measures import Derived, Figure, Frames
 from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint
 from fosterreport.periods import Period, make_period
 from fosterreport.records import Extracts
@@ -47,7 +47,13 @@ def select(kpi_ids) -> list[Kpi]:
 
 
 def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi]) -> dict[str, Figure]:
-    """The figures of ``kpis`` for one period (those whose files are all present)."""
+    """The figures of ``kpis`` for one period (those whose files are all present).
+
+    Pass the same :class:`~fosterreport.kpis.measures.Derived` for several periods of one
+    computation to share what their sections derive alike (as :func:`compute` does).
+    """
+    if not isinstance(frames, Derived):
+        frames = Derived(frames)
     figures: dict[str, Figure] = {}
     for section in dict.fromkeys(kpi.section for kpi in kpis):
         module, required = MODULES[section]
@@ -134,13 +140,22 @@ def scorecard(values: dict[str, KpiValue], targets: dict[str, KeyRef], config: C
     return rows
 
 
-def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years: int) -> list[TrendPoint]:
-    """The household and recruitment KPIs for ``years`` financial years to the period's year."""
+def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years: int,
+          known: dict[Period, dict[str, Figure]] | None = None) -> list[TrendPoint]:
+    """The household and recruitment KPIs for ``years`` financial years to the period's year.
+
+    ``known`` holds figures already computed (for ``kpis``) by period: a trend year that is
+    one of them (the period itself when it is a whole year, and the year before) is taken
+    from there rather than computed again.
+    """
     wanted = [kpi for kpi in kpis if kpi.section in TREND_SECTIONS]
     points = []
     for year in range(period.year - years + 1, period.year + 1):
         year_period = make_period(year)
-        figures = figures_for(frames, year_period, config, wanted)
+        if known and year_period in known:
+            figures = {kpi.id: known[year_period][kpi.id] for kpi in wanted if kpi.id in known[year_period]}
+        else:
+            figures = figures_for(frames, year_period, config, wanted)
         points.append(TrendPoint(
             period=year_period,
             values={kpi_id: figure.value for kpi_id, figure in figures.items()},
@@ -160,7 +175,7 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     if trend_years < 0:
         raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
 
-    frames = extracts.frames
+    frames = Derived(extracts.frames)  # selections made once for the period, the year before and the trend
     current = figures_for(frames, period, config, kpis)
     before = figures_for(frames, period.previous(), config, kpis)
     values = {kpi.id: _value(kpi, current[kpi.id], before.get(kpi.id), config)
@@ -172,5 +187,7 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
         scorecard=scorecard(values, targets, config),
         left_out=left_out(frames, kpis, current, period),
         warnings=list(extracts.problems.warnings),
-        trend=trend(frames, period, config, kpis, trend_years) if trend_years else [],
+        suppress_below=config.publication.suppress_below,  # the JSON and CSV withhold what the report does
+        trend=(trend(frames, period, config, kpis, trend_years, {period.previous(): before, period: current})
+               if trend_years else []),
     )

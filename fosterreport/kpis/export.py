@@ -10,6 +10,19 @@ CSV is one row per KPI value and per breakdown value. Text cells that a spreadsh
 would run as a formula (starting ``= + - @``, tab or carriage return) get a leading
 apostrophe; numeric cells are written as plain numbers, so a negative change stays a
 number and is not altered.
+
+Small-number suppression (``[publication] suppress_below``) applies here as in the
+report, decided by the same :class:`~fosterreport.kpis.results.Suppression`: this is
+the one place the JSON and CSV are made, for ``kpis --format json|csv`` and for the
+``kpis-<period>.json`` published beside a report alike. When it is on, the JSON says so
+(``"suppress_below"`` at the top), a withheld figure is ``null`` and flagged
+(``"suppressed"``, ``"previous_suppressed"``, ``"by_suppressed"``; change ``null`` and
+direction ``"n/a"`` when either is withheld), and a CSV cell holds ``c``, as the report
+prints it. With it off, the output is exactly as before (no flags).
+
+``<``, ``>`` and ``&`` inside JSON strings are written ``\\u003c``, ``\\u003e``,
+``\\u0026`` (the same JSON values), so text copied from an extract (a budget line) can
+never read as markup wherever the JSON is opened or embedded.
 """
 
 from __future__ import annotations
@@ -23,7 +36,8 @@ from decimal import Decimal
 from typing import Any
 
 from fosterreport import __version__
-from fosterreport.kpis.results import KpiResults, KpiValue
+from fosterreport.formatting import SUPPRESSED
+from fosterreport.kpis.results import KpiResults, KpiValue, Suppression
 from fosterreport.periods import Period
 
 CSV_HEADER = ("kpi", "breakdown", "key", "value", "previous", "target", "rag")
@@ -51,57 +65,121 @@ def _period(period: Period) -> dict[str, str]:
     return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def _by(by: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {name: {key: plain(value) for key, value in values.items()} for name, values in by.items()}
+def _by(by: dict[str, dict[str, Any]], hidden=lambda name, key: False) -> dict[str, dict[str, Any]]:
+    return {name: {key: None if hidden(name, key) else plain(value) for key, value in values.items()}
+            for name, values in by.items()}
 
 
-def _kpi(value: KpiValue) -> dict[str, Any]:
+def _by_suppressed(by: dict[str, dict[str, Any]], hidden) -> dict[str, list[str]]:
+    """Breakdown name -> the keys withheld (every breakdown named, so the shape is stable)."""
+    return {name: [key for key in values if hidden(name, key)] for name, values in by.items()}
+
+
+def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     kpi = value.kpi
     bench = value.benchmark
-    return {
+    withheld = hide.withheld(kpi.id)
+    previous_withheld = hide.withheld(kpi.id, "previous")
+    either = withheld or previous_withheld
+
+    def hidden(name: str, key: str) -> bool:
+        return hide.withheld(kpi.id, "value", name, key)
+
+    entry = {
         "label": kpi.label,
         "unit": kpi.unit,
-        "value": plain(value.value),
-        "by": _by(value.by),
-        "previous": plain(value.previous),
-        "change": plain(value.change),
-        "direction": value.direction,
+        "value": None if withheld else plain(value.value),
+        "by": _by(value.by, hidden),
+        "previous": None if previous_withheld else plain(value.previous),
+        "change": None if either else plain(value.change),
+        "direction": "n/a" if either else value.direction,
         "target": plain(value.target),
         "rag": value.rag,
         "benchmark": None if bench is None else {"value": bench.value, "label": bench.label, "source": bench.source},
     }
+    if hide.suppress_below:
+        entry.update(suppressed=withheld, previous_suppressed=previous_withheld,
+                     by_suppressed=_by_suppressed(value.by, hidden))
+    return entry
 
 
-def to_json(results: KpiResults) -> dict[str, Any]:
+def _scorecard_row(row, results: KpiResults, hide: Suppression) -> dict[str, Any]:
+    kpi_id, _, code = row.key.partition(".")
+    found = results.values.get(kpi_id)
+    breakdown = None
+    if code and found is not None:
+        breakdown = next((name for name, values in found.by.items() if code in values), None)
+    if found is not None and (breakdown or not code):
+        withheld = hide.withheld(kpi_id, "value", breakdown, code or None)
+        previous_withheld = hide.withheld(kpi_id, "previous", breakdown, code or None)
+    else:  # (a target key always names a KPI and code the results have; counts, to be safe)
+        small = row.kpi.unit == "count"
+        withheld, previous_withheld = small and hide.small(row.value), small and hide.small(row.previous)
+    entry = {"key": row.key, "value": None if withheld else plain(row.value), "target": plain(row.target),
+             "rag": row.rag, "previous": None if previous_withheld else plain(row.previous),
+             "direction": "n/a" if withheld or previous_withheld else row.direction}
+    if hide.suppress_below:
+        entry.update(suppressed=withheld, previous_suppressed=previous_withheld)
+    return entry
+
+
+def _trend_kpi(point, kpi_id: str, value, hide: Suppression) -> dict[str, Any]:
+    by = point.by.get(kpi_id, {})
+    withheld = hide.trend_withheld(point, kpi_id)
+
+    def hidden(name: str, key: str) -> bool:
+        return hide.trend_withheld(point, kpi_id, name, key)
+
+    entry = {"value": None if withheld else plain(value), "by": _by(by, hidden)}
+    if hide.suppress_below:
+        entry.update(suppressed=withheld, by_suppressed=_by_suppressed(by, hidden))
+    return entry
+
+
+def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str, Any]:
+    """The stable shape; ``suppress_below`` defaults to the results' own (their config's)."""
+    hide = results.suppression(suppress_below)
     document: dict[str, Any] = {
         "fosterreport_version": __version__,
         "authority": results.authority,
         "period": _period(results.period),
-        "kpis": {kpi_id: _kpi(value) for kpi_id, value in results.values.items()},
-        "scorecard": [
-            {"key": row.key, "value": plain(row.value), "target": plain(row.target), "rag": row.rag,
-             "previous": plain(row.previous), "direction": row.direction}
-            for row in results.scorecard
-        ],
+    }
+    if hide.suppress_below:
+        document["suppress_below"] = hide.suppress_below
+    document.update({
+        "kpis": {kpi_id: _kpi(value, hide) for kpi_id, value in results.values.items()},
+        "scorecard": [_scorecard_row(row, results, hide) for row in results.scorecard],
         "left_out": list(results.left_out),
         "warnings": [
             {"file": problem.file, "line": problem.line, "column": problem.column, "rule": problem.rule,
-             "message": problem.message}
+             "message": _warning_message(problem, hide)}
             for problem in results.warnings
         ],
-    }
+    })
     if results.trend:
         document["trend"] = [
             {"period": _period(point.period),
-             "kpis": {kpi_id: {"value": plain(value), "by": _by(point.by.get(kpi_id, {}))}
-                      for kpi_id, value in point.values.items()}}
+             "kpis": {kpi_id: _trend_kpi(point, kpi_id, value, hide) for kpi_id, value in point.values.items()}}
             for point in results.trend
         ]
     return document
 
 
-def to_json_text(results: KpiResults) -> str:
-    return json.dumps(to_json(results), indent=2, ensure_ascii=False) + "\n"
+def _warning_message(problem, hide: Suppression) -> str:
+    """The warning's message; for publication (suppression on), the rule's description
+    instead, as the report's Appendix B does: a message can quote one record's figures or
+    dates ("the household has 2 children placed at once and 1 approved places")."""
+    if not hide.suppress_below:
+        return problem.message
+    from fosterreport.problems import RULES
+
+    return RULES.get(problem.rule, problem.rule)
+
+
+def to_json_text(results: KpiResults, suppress_below: int | None = None) -> str:
+    """:func:`to_json` as text: indented, UTF-8, markup characters escaped, deterministic."""
+    text = json.dumps(to_json(results, suppress_below), indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def safe_text(text: str) -> str:
@@ -117,21 +195,28 @@ def number_cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def to_csv(results: KpiResults) -> str:
+def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
+    """One row per KPI value and breakdown value; a withheld figure is ``c``, as in the report."""
+    hide = results.suppression(suppress_below)
     targets = {row.key: row for row in results.scorecard}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+
+    def cell(value, kpi_id: str, which: str, name: str | None = None, key: str | None = None) -> str:
+        return SUPPRESSED if hide.withheld(kpi_id, which, name, key) else number_cell(value)
+
     for kpi_id, found in results.values.items():
-        writer.writerow([safe_text(kpi_id), "", "", number_cell(found.value), number_cell(found.previous),
-                         number_cell(found.target), found.rag or ""])
+        writer.writerow([safe_text(kpi_id), "", "", cell(found.value, kpi_id, "value"),
+                         cell(found.previous, kpi_id, "previous"), number_cell(found.target), found.rag or ""])
         for name, values in found.by.items():
             previous = found.previous_by.get(name, {})
             for key, value in values.items():
                 row = targets.get(f"{kpi_id}.{key}")
-                writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)), number_cell(value),
-                                 number_cell(previous.get(key)), number_cell(row.target if row else None),
-                                 (row.rag or "") if row else ""])
+                writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)),
+                                 cell(value, kpi_id, "value", name, key),
+                                 cell(previous.get(key), kpi_id, "previous", name, key),
+                                 number_cell(row.target if row else None), (row.rag or "") if row else ""])
     return buffer.getvalue()
 
 

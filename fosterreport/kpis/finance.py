@@ -16,8 +16,7 @@ import pandas as pd
 
 from fosterreport.formatting import format_date
 from fosterreport.kpis.catalogue import LINE
-from fosterreport.kpis.children import placement_days
-from fosterreport.kpis.households import main_in_house
+from fosterreport.kpis.children import in_house_days
 from fosterreport.kpis.measures import Figure, Frames, latest_per, money_sum, rate_figure, stamp
 from fosterreport.periods import Period
 
@@ -66,7 +65,7 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
         "funded_placements": Figure(float(funded.sum()) if len(funded) else None),
     }
     if "placements" in frames:
-        days = int(placement_days(main_in_house(frames["placements"]), period.financial_year()).sum())
+        days = int(in_house_days(frames, period.financial_year()).sum())
         cost = None if days == 0 else (outturn * 7 / Decimal(days)).quantize(PENCE, rounding=ROUND_HALF_UP)
         figures["cost_per_placement_week"] = Figure(cost, numerator=outturn, denominator=days / 7, note=note)
     return figures

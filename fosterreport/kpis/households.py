@@ -15,7 +15,7 @@ import pandas as pd
 
 from fosterreport.kpis.catalogue import HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, count_by, count_figure, latest_per, rate_figure, within,
+    Figure, Frames, active_on, count_by, count_figure, derived, latest_per, rate_figure, within,
 )
 from fosterreport.periods import Period
 
@@ -32,18 +32,49 @@ def main_in_house(placements: pd.DataFrame) -> pd.DataFrame:
     return placements[(placements["placement_kind"] == "MAIN") & (placements["provider"] == "IN_HOUSE")]
 
 
+def approved_on(frames: Frames, day) -> pd.DataFrame:
+    """The rows of households.csv approved on ``day`` (kept for the computation's other users)."""
+    def make() -> pd.DataFrame:
+        households = frames["households"]
+        return households[active_on(households["approval_date"], households["deregistration_date"], day)]
+
+    return derived(frames, ("households approved on", day), make)
+
+
+def in_house_on(frames: Frames, day) -> pd.DataFrame:
+    """MAIN in-house placements open on ``day``."""
+    def make() -> pd.DataFrame:
+        placements = in_house_placements(frames)
+        return placements[active_on(placements["start_date"], placements["end_date"], day)]
+
+    return derived(frames, ("in-house placements on", day), make)
+
+
+def in_house_placements(frames: Frames) -> pd.DataFrame:
+    """:func:`main_in_house` of placements.csv, made once per computation."""
+    return derived(frames, ("main in-house placements",), lambda: main_in_house(frames["placements"]))
+
+
+def types_of_households(frames: Frames) -> pd.DataFrame:
+    """:func:`household_types` of households.csv, made once per computation."""
+    return derived(frames, ("household types",), lambda: household_types(frames["households"]))
+
+
 def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
     households = frames["households"]
-    figures = _flows(households, period)
+    figures = _flows(households, period, frames)
     if "placements" in frames:
         figures.update(_places(frames, period))
     return figures
 
 
-def _flows(households: pd.DataFrame, period: Period) -> dict[str, Figure]:
+def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = None) -> dict[str, Figure]:
     approval, deregistration = households["approval_date"], households["deregistration_date"]
-    at_start = households[active_on(approval, deregistration, period.start_snapshot)]
-    at_end = households[active_on(approval, deregistration, period.end)]
+    if frames is not None:
+        at_start, at_end = approved_on(frames, period.start_snapshot), approved_on(frames, period.end)
+    else:
+        at_start = households[active_on(approval, deregistration, period.start_snapshot)]
+        at_end = households[active_on(approval, deregistration, period.end)]
     approved = households[within(approval, period)]
     deregistered = households[within(deregistration, period)]
 
@@ -77,13 +108,11 @@ def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
     (PRIMARY when no child is placed), on_hold, hold_reason (of the latest-starting hold
     in force; blank reason stays blank).
     """
-    households = frames["households"]
-    active = households[active_on(households["approval_date"], households["deregistration_date"], period.end)]
+    active = approved_on(frames, period.end)
     table = active[["household_id", "household_type"]].copy()
     table["places"] = active["approved_places"].fillna(0).astype("int64").to_numpy()
 
-    placements = main_in_house(frames["placements"])
-    on_end = placements[active_on(placements["start_date"], placements["end_date"], period.end)]
+    on_end = in_house_on(frames, period.end)
     placed = (on_end.dropna(subset=["household_id"]).drop_duplicates(["household_id", "child_id"])
               .groupby("household_id").size().rename("placed").reset_index())
     table = table.merge(placed, on="household_id", how="left")
@@ -106,14 +135,12 @@ def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
 
 def _places(frames: Frames, period: Period) -> dict[str, Figure]:
     table = occupancy_table(frames, period)
-    households = frames["households"]
     households_end_by = count_by(table, TYPE, HOUSEHOLD_TYPE)
     places_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["places"])
     filled_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["filled"])
 
-    placements = main_in_house(frames["placements"])
-    on_end = placements[active_on(placements["start_date"], placements["end_date"], period.end)]
-    children = on_end.drop_duplicates("child_id").merge(household_types(households), on="household_id", how="left")
+    on_end = in_house_on(frames, period.end)
+    children = on_end.drop_duplicates("child_id").merge(types_of_households(frames), on="household_id", how="left")
     children_by = count_by(children, TYPE, HOUSEHOLD_TYPE)
     filled = int(table["filled"].sum())
 

@@ -9,6 +9,7 @@ A household that belongs twice counts once, as a hub if it is a hub anywhere.
 from __future__ import annotations
 
 from fosterreport.kpis.catalogue import ROLE
+from fosterreport.kpis.households import approved_on
 from fosterreport.kpis.measures import Figure, Frames, active_on, count_by, count_figure, rate_figure, stamp
 from fosterreport.periods import Period
 
@@ -16,8 +17,8 @@ ROLE_ORDER = {code: position for position, code in enumerate(ROLE.keys)}
 
 
 def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
-    households, members = frames["households"], frames["mockingbird"]
-    approved = households[active_on(households["approval_date"], households["deregistration_date"], period.end)]
+    members = frames["mockingbird"]
+    approved = approved_on(frames, period.end)
     joined = members["joined_date"].where(members["joined_date"].notna(), members["launch_date"])
     current = members[active_on(joined, members["left_date"], period.end)
                       & members["household_id"].isin(approved["household_id"])]

@@ -12,12 +12,13 @@ gap still open at the period's end counts with the days it has run so far.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+import numpy as np
 import pandas as pd
 
 from fosterreport.kpis.catalogue import ITEM_TYPE, PANEL_OUTCOME
-from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, rate_figure, stamp, within
+from fosterreport.kpis.measures import (
+    Figure, Frames, count_by, count_figure, derived, index_in, is_in, rate_figure, stamp, within,
+)
 from fosterreport.periods import Period
 
 
@@ -27,10 +28,11 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
         figures.update(_reviews(frames["reviews"], period))
     if "visits" in frames:
         visits = frames["visits"]
-        supervision = visits[visits["visit_type"] == "SUPERVISION"]
+        supervision = derived(frames, ("supervision visits",), lambda: visits[visits["visit_type"] == "SUPERVISION"])
         figures["supervision_visits"] = count_figure(within(supervision["visit_date"], period).sum())
         if "households" in frames:
-            households = frames["households"].drop_duplicates("household_id")
+            households = derived(frames, ("households once each",),
+                                 lambda: frames["households"].drop_duplicates("household_id"))
             interval = config.rules.supervision_interval_days
             figures["supervision_timeliness_rate"] = supervision_timeliness(households, supervision, period,
                                                                             interval)
@@ -54,28 +56,50 @@ def _reviews(reviews: pd.DataFrame, period: Period) -> dict[str, Figure]:
 
 def supervision_timeliness(households: pd.DataFrame, supervision: pd.DataFrame, period: Period,
                            interval: int) -> Figure:
-    """See the module docstring: the share of households with no late gap in the period."""
-    start, end = stamp(period.start), stamp(period.end)
-    approval, deregistration = households["approval_date"], households["deregistration_date"]
-    # approved on at least one day of the period: approval ≤ d < deregistration for a d in it
-    active = (approval <= end) & (deregistration.isna() | ((deregistration > start) & (deregistration > approval)))
-    window = households.loc[active, ["household_id", "approval_date"]].copy()
-    last_day = deregistration[active] - timedelta(days=1)
-    window["window_end"] = last_day.where(last_day.notna(), end).clip(upper=end).to_numpy()
+    """See the module docstring: the share of households with no late gap in the period.
 
-    visits = supervision[["household_id", "visit_date"]].merge(window, on="household_id", how="inner")
-    visits = visits[(visits["visit_date"] >= visits["approval_date"]) & (visits["visit_date"] <= visits["window_end"])]
-    contacts = pd.concat([
-        window[["household_id", "approval_date"]].rename(columns={"approval_date": "day"}),
-        visits[["household_id", "visit_date"]].rename(columns={"visit_date": "day"}),
-        window[["household_id", "window_end"]].rename(columns={"window_end": "day"}),
-    ], ignore_index=True).sort_values(["household_id", "day"], kind="stable")
-    contacts["since"] = contacts.groupby("household_id")["day"].shift()
-    gaps = contacts[contacts["since"].notna()]
-    reaches_period = (gaps["day"] >= start) & (gaps["since"] < end)
-    late = reaches_period & ((gaps["day"] - gaps["since"]).dt.days > interval)
-    late_households = gaps.loc[late, "household_id"].nunique()
-    return rate_figure(len(window) - late_households, len(window))
+    Worked on int64 seconds with numpy (NaT is the smallest int64): a household's
+    contacts are sorted by day and each gap is a pair of consecutive contacts.
+    """
+    start, end = _seconds(stamp(period.start)), _seconds(stamp(period.end))
+    approval = _seconds(households["approval_date"])
+    deregistration = _seconds(households["deregistration_date"])
+    dated = deregistration != _NAT
+    # approved on at least one day of the period: approval ≤ d < deregistration for a d in it
+    active = (approval != _NAT) & (approval <= end) & (~dated | ((deregistration > start) & (deregistration > approval)))
+    ids = households["household_id"][active]
+    approved = approval[active]
+    window_end = np.minimum(np.where(dated[active], deregistration[active] - _DAY, end), end)
+    count = len(ids)
+
+    # each supervision visit inside its household's window [approval, window end]
+    position = index_in(supervision["household_id"], ids)
+    known = position >= 0
+    position, day = position[known], _seconds(supervision["visit_date"])[known]
+    inside = (day != _NAT) & (day >= approved[position]) & (day <= window_end[position])
+    position, day = position[inside], day[inside]
+
+    group = np.concatenate([np.arange(count), position, np.arange(count)])
+    days = np.concatenate([approved, day, window_end])
+    order = np.lexsort((days, group))
+    group, days = group[order], days[order]
+    same = group[1:] == group[:-1]
+    since, until, whose = days[:-1][same], days[1:][same], group[1:][same]
+    late = (until >= start) & (since < end) & ((until - since) // _DAY > interval)
+    late &= ids.notna().to_numpy()[whose]  # (a household without an id has no gaps, as pandas groups it)
+    late_households = len(np.unique(whose[late]))
+    return rate_figure(count - late_households, count)
+
+
+_NAT = np.datetime64("NaT", "s").view(np.int64)
+_DAY = 86_400
+
+
+def _seconds(values) -> np.ndarray:
+    """Dates as int64 seconds (a Series of dates, or one Timestamp)."""
+    if isinstance(values, pd.Timestamp):
+        return np.datetime64(values, "s").view(np.int64)
+    return values.to_numpy(dtype="datetime64[s]").view(np.int64)
 
 
 def _unannounced(households: pd.DataFrame, visits: pd.DataFrame, period: Period) -> Figure:
@@ -83,7 +107,7 @@ def _unannounced(households: pd.DataFrame, visits: pd.DataFrame, period: Period)
     deregistration = households["deregistration_date"]
     throughout = households[(households["approval_date"] <= start) & (deregistration.isna() | (deregistration > end))]
     unannounced = visits[(visits["visit_type"] == "UNANNOUNCED") & within(visits["visit_date"], period)]
-    visited = int(throughout["household_id"].isin(unannounced["household_id"]).sum())
+    visited = int(is_in(throughout["household_id"], unannounced["household_id"]).sum())
     return rate_figure(visited, len(throughout))
 
 

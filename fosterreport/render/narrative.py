@@ -21,6 +21,7 @@ In ``summary.md`` a paragraph beginning ``Recommendation:`` is lifted onto the c
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import traceback
 from pathlib import Path
@@ -32,7 +33,8 @@ from fosterreport.formatting import NOT_AVAILABLE, format_date
 if TYPE_CHECKING:
     from fosterreport.context import Figures, Narrative, ReportContext
 
-#: Largest narrative file read (a guard against a wrong file, not a style rule).
+#: Largest narrative file read (a guard against a wrong file, not a style rule): refused
+#: before it is read, with a message naming it.
 MAX_BYTES = 512 * 1024
 
 ALLOWED_TAGS = {
@@ -285,13 +287,14 @@ NAMES = ("kpi", "period", "authority", "service", "committee")
 
 def _environment(sources: dict[str, str]):
     from jinja2 import FunctionLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from fosterreport.render.templates import sandbox_class
 
     def load(name: str):
         return sources[name], name, lambda: True
 
-    return SandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,
-                                autoescape=False, keep_trailing_newline=True)
+    return sandbox_class()(loader=FunctionLoader(load), undefined=StrictUndefined,
+                           autoescape=False, keep_trailing_newline=True)
 
 
 def _line_of(error: BaseException, name: str) -> int | None:
@@ -381,9 +384,34 @@ def markdown_to_html(text: str, caption: str) -> str:
     return html.strip()
 
 
+_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+[\"'(][^)\n]*\)?)?\s*\)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s.*)?$")
+
+
+def _safe_url(url: str) -> bool:
+    """What nh3 lets through in the HTML: no scheme (a relative link), or http(s)/mailto.
+    Entities and control characters are undone first, as a Markdown renderer would."""
+    import html
+
+    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", plain)
+    return scheme is None or scheme.group(1).lower() in URL_SCHEMES
+
+
+def _inert_links(line: str) -> str:
+    """Markdown images become their alt text and links to other schemes (``javascript:``,
+    ``file:``, ``data:``) their text, as the HTML output's sanitiser does with the tags."""
+    if _MD_REFERENCE.match(line) and not _safe_url(_MD_REFERENCE.match(line).group(1)):
+        return ""
+    line = _MD_IMAGE.sub(lambda m: m.group(1), line)
+    return _MD_LINK.sub(lambda m: m.group(0) if _safe_url(m.group(2)) else m.group(1), line)
+
+
 def markdown_plain(text: str) -> str:
-    """Narrative Markdown for the Markdown output: raw HTML removed, headings demoted."""
-    text = _outside_fences(text, lambda line: line)
+    """Narrative Markdown for the Markdown output: raw HTML removed, images and unsafe
+    links made text, headings demoted."""
+    text = _outside_fences(text, _inert_links)
     autolinks: list[str] = []
 
     def keep(match: re.Match) -> str:
@@ -423,6 +451,28 @@ def _narrative(text: str, caption: str, source: str | None) -> "Narrative":
                      md=markdown_plain(text), source=source)
 
 
+def read_narrative(path: Path, folder: Path, name: str) -> bytes:
+    """The bytes of one narrative file, refused (a RenderError naming it) when it is over
+    :data:`MAX_BYTES` — checked before reading, and again by reading one byte past the
+    limit, so a huge or growing file is never read whole — or when it is a symlink that
+    leads out of the narrative folder (nothing outside the project's folders is read)."""
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise RenderError(f"{name}: a link to a file outside {folder.name}/ ({path.resolve()}); "
+                              "narrative files must be in the narrative folder")
+        if not path.is_file():  # (a FIFO would block the build forever)
+            raise RenderError(f"{name}: not a regular file")
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+    except OSError as error:
+        raise RenderError(f"{name}: cannot be read: {error.strerror or error}") from None
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        raise RenderError(f"{name}: {max(size, len(data)):,} bytes, over the limit of {MAX_BYTES // 1024} KB "
+                          "for a narrative; is this the right file?")
+    return data
+
+
 def load_narratives(folder: Path | None, figures: "Figures", context: "ReportContext"
                     ) -> tuple[dict[str, "Narrative"], "Narrative", list[str]]:
     """Every ``<section>.md`` of ``folder`` rendered, the cover's recommendation, and
@@ -430,7 +480,12 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
     from fosterreport.context import SECTION_IDS, SECTIONS
 
     cover = context.cover
-    default = (f"The {cover.committee} is asked to note the {cover.title} and to comment on the "
+    from fosterreport.render.templates import md
+
+    # Config strings enter Markdown source here (the default recommendation, and the
+    # authority/service/committee placeholders), so they go in as escaped text: a
+    # committee named "[x](javascript:…)" or "<script>" is printed, never a link or a tag.
+    default = (f"The {md(cover.committee)} is asked to note the {md(cover.title)} and to comment on the "
                f"service's performance.")
     narratives: dict[str, Narrative] = {}
     notices: list[str] = []
@@ -439,7 +494,8 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
     titles = {section[0]: section[1] for section in SECTIONS}
     if folder is not None and Path(folder).is_dir():
         variables = {"kpi": KpiNamespace(figures), "period": PeriodView(figures.results.period),
-                     "authority": cover.authority, "service": cover.service, "committee": cover.committee}
+                     "authority": md(cover.authority), "service": md(cover.service),
+                     "committee": md(cover.committee)}
         for path in sorted(Path(folder).glob("*.md")):
             name = f"{Path(folder).name}/{path.name}"
             stem = path.stem.lower()
@@ -452,9 +508,7 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
                 notices.append(f"{name} was not used: the {titles[stem]} section is left out "
                                f"(see Appendix B)")
                 continue
-            raw = path.read_bytes()
-            if len(raw) > MAX_BYTES:
-                raise RenderError(f"{name}: larger than {MAX_BYTES // 1024} KB; is this the right file?")
+            raw = read_narrative(path, Path(folder), name)
             try:
                 source = raw.decode("utf-8-sig")
             except UnicodeDecodeError:

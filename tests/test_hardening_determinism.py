@@ -1,0 +1,100 @@
+"""Determinism across processes: the time zone, the locale and the hash seed change nothing.
+
+Two ``fosterreport build`` runs of the embedded sample, in separate processes started at
+the same time, one with ``TZ=UTC``, ``LC_ALL=C.UTF-8``, ``PYTHONHASHSEED=0`` and the other
+with ``TZ=Pacific/Auckland`` (a different calendar day for much of the day),
+``LC_ALL=en_GB.UTF-8`` and ``PYTHONHASHSEED=12345``, give byte-identical HTML, Markdown,
+JSON and PDF. Each process also calls ``setlocale(LC_ALL, "")`` first, as a program that
+embeds the library might: Python alone applies only ``LC_CTYPE``, so without it a
+locale-dependent ``strftime`` or ``strptime`` would go unnoticed.
+
+en_GB.UTF-8 is compiled into a temporary folder with ``localedef`` when the system lacks
+it (``LOCPATH``); without localedef the second run uses ``POSIX``. A second test does the
+same for validation under a German locale, where month abbreviations differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRELUDE = ("import locale, sys\n"
+           "sys.stderr.write('LOCALE=' + str(locale.setlocale(locale.LC_ALL, '')) + '\\n')\n"
+           "from fosterreport.cli import main\n"
+           "main()\n")
+
+
+def _locale(name: str, folder: Path) -> dict[str, str]:
+    """Environment selecting locale ``name`` (compiled into ``folder`` if need be)."""
+    listed = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower() \
+        if shutil.which("locale") else ""
+    if name.lower().replace("-", "") in listed.replace("-", ""):
+        return {"LC_ALL": name, "LANG": name}
+    localedef = shutil.which("localedef")
+    if localedef:
+        language = name.split(".")[0]
+        subprocess.run([localedef, "-i", language, "-f", "UTF-8", str(folder / name)], capture_output=True)
+        if (folder / name).exists():
+            return {"LC_ALL": name, "LANG": name, "LOCPATH": str(folder)}
+    return {"LC_ALL": "POSIX", "LANG": "POSIX"}
+
+
+def _environment(**settings: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("LC_") and key not in ("LANG", "LOCPATH", "SOURCE_DATE_EPOCH", "TZ")}
+    return {**env, "NO_COLOR": "1", **settings}
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", PRELUDE, *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+@pytest.fixture(scope="module")
+def locales(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("locales")
+    return {name: _locale(name, folder) for name in ("en_GB.UTF-8", "de_DE.UTF-8")}
+
+
+def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tmp_path, locales):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "fosterreport.toml").write_text("[report]\nmeeting_date = 2024-07-18\n", encoding="utf-8")
+    runs = {
+        "a": _environment(TZ="UTC", LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONHASHSEED="0"),
+        "b": _environment(TZ="Pacific/Auckland", PYTHONHASHSEED="12345", **locales["en_GB.UTF-8"]),
+    }
+    processes = {name: _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
+                               "--out", str(tmp_path / name)], env) for name, env in runs.items()}
+    printed = {}
+    for name, process in processes.items():
+        stdout, stderr = process.communicate(timeout=300)
+        printed[name] = stderr.decode()
+        assert process.returncode == 0, printed[name]
+    assert "LOCALE=C.UTF-8" in printed["a"]
+    assert f"LOCALE={runs['b']['LC_ALL']}" in printed["b"]
+    names = sorted(path.name for path in (tmp_path / "a").iterdir())
+    assert names == ["fostering-report-2023-24.html", "fostering-report-2023-24.md", "fostering-report-2023-24.pdf",
+                     "kpis-2023-24.json"]
+    assert sorted(path.name for path in (tmp_path / "b").iterdir()) == names
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_validation_reads_the_same_dates_under_a_foreign_locale(locales):
+    """``dd-Mon-yyyy`` months are English whatever the locale (the sample has ``04-Oct-2016``;
+    ``strptime``'s ``%b`` would read them in German once a program set LC_ALL)."""
+    runs = {"c": _environment(LC_ALL="C.UTF-8", LANG="C.UTF-8"), "de": _environment(**locales["de_DE.UTF-8"])}
+    processes = {name: _start(["validate", "--format", "json"], env) for name, env in runs.items()}
+    outputs = {}
+    for name, process in processes.items():
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+        outputs[name] = json.loads(stdout)
+    assert outputs["c"] == outputs["de"] == {"ok": True, "errors": [], "warnings": []}
