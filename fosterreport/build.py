@@ -179,7 +179,7 @@ def measure_build(data: Path | str | None = None, year: str | int | None = None,
     import tempfile
 
     from fosterreport.config import load_config
-    from fosterreport.periods import latest_ended_year, make_period, parse_year
+    from fosterreport.periods import latest_period, make_period, parse_year
     from fosterreport.records import load_extracts
     from fosterreport.render.pdf import PDF_VARIANT
 
@@ -193,7 +193,7 @@ def measure_build(data: Path | str | None = None, year: str | int | None = None,
         for _ in range(repeat + 1):  # the first run warms imports and caches
             started = time.perf_counter()
             extracts = load_extracts(Path(data), config)
-            period = make_period(parse_year(str(year)) if year else latest_ended_year(extracts.newest_date))
+            period = make_period(parse_year(str(year))) if year else latest_period(extracts.newest_date)
             result = build_report_detailed(extracts, config, period, out)
             elapsed = time.perf_counter() - started
             if elapsed < best_build:

@@ -140,3 +140,18 @@ def parse_year(text: str) -> int:
 def latest_ended_year(newest: date) -> int:
     """The latest financial year whose last day (31 March) is on or before ``newest``."""
     return newest.year if newest >= date(newest.year, 3, 31) else newest.year - 1
+
+
+def latest_period(newest: date | None, quarter: int | None = None, ytd: bool = False) -> Period:
+    """The period a command reports on when no --year is given: the latest financial year
+    (or, with ``quarter``, the latest such quarter) that has ended by ``newest``, the
+    newest date in the extracts. Raises :class:`UsageError` when there is no date."""
+    if newest is None:
+        raise UsageError("the extracts hold no usable dates, so the period cannot be chosen: give --year")
+    ended = latest_ended_year(newest)
+    period = make_period(ended, quarter, ytd)
+    if quarter is not None:
+        following = make_period(ended + 1, quarter, ytd)
+        if following.end <= newest:
+            period = following
+    return period

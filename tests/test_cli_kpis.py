@@ -92,8 +92,8 @@ def test_without_year_the_latest_ended_year_is_announced_on_stderr():
     result = kpis("--data", DATA, "--format", "json", "--kpi", "approvals")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["period"]["label"] == "2022/23"
-    assert ("Period: 2022/23 (1 April 2022 to 31 March 2023), the latest financial year ended by the newest date "
-            "in the extracts (30 June 2023); use --year to choose another.") in result.stderr
+    assert ("No --year given: reporting on 2022/23 (1 April 2022 to 31 March 2023), the latest period ended by "
+            "the newest date in the extracts (30 June 2023).") in result.stderr
 
 
 def test_quiet_says_nothing_on_stderr():

@@ -131,6 +131,20 @@ def load_checked(data: Path | None, config_path: Path | None, *, strict: bool, q
     return config, extracts
 
 
+def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool):
+    """The period asked for; without --year the latest one ended by the newest date, announced."""
+    from fosterreport.formatting import format_date
+    from fosterreport.periods import latest_period, make_period, parse_year
+
+    if year is not None:
+        return make_period(parse_year(year), quarter, ytd)
+    period = latest_period(extracts.newest_date, quarter, ytd)
+    if not quiet:
+        say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period ended "
+            f"by the newest date in the extracts ({format_date(extracts.newest_date)}).")
+    return period
+
+
 def print_problems(report, *, stream_err: bool = False, per_rule: int = 20) -> None:
     """Problems grouped by file, first ``per_rule`` of each rule, then a count of the rest."""
     out = sys.stderr if stream_err else sys.stdout

@@ -20,7 +20,7 @@ import typer
 
 from fosterreport.cli.app import (
     ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app,
-    reports_errors, say,
+    choose_period, reports_errors, say,
 )
 
 STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "write")
@@ -68,29 +68,6 @@ class Progress:
             self.bar.update(self.task, completed=len(self.stages))
             self.bar.stop()
             self.bar = None
-
-
-def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool):
-    """The period asked for; without --year the latest one ended by the newest date."""
-    from fosterreport.exceptions import UsageError
-    from fosterreport.formatting import format_date
-    from fosterreport.periods import latest_ended_year, make_period, parse_year
-
-    if year is not None:
-        return make_period(parse_year(year), quarter, ytd)
-    newest = extracts.newest_date
-    if newest is None:
-        raise UsageError("the extracts hold no dates, so the period cannot be chosen: give --year")
-    ended = latest_ended_year(newest)
-    period = make_period(ended, quarter, ytd)
-    if quarter is not None:  # the latest such quarter that has ended
-        following = make_period(ended + 1, quarter, ytd)
-        if following.end <= newest:
-            period = following
-    if not quiet:
-        say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period ended "
-            f"by the newest date in the extracts ({format_date(newest)}).")
-    return period
 
 
 @app.command()

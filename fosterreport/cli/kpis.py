@@ -77,25 +77,15 @@ def kpis(
         return kpis_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                             quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers)
 
-    from fosterreport.periods import latest_ended_year, make_period, parse_year
+    from fosterreport.cli.app import choose_period
+    from fosterreport.periods import make_period, parse_year
 
     if ytd and quarter is None:
         raise UsageError("--ytd needs --quarter: year to date runs from 1 April to the end of that quarter")
-    chosen_year = parse_year(year) if year is not None else None
+    if year is not None:  # a bad --year is a usage error before anything is read
+        make_period(parse_year(year), quarter, ytd)
     settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
-    if chosen_year is None:
-        newest = extracts.newest_date
-        if newest is None:
-            raise UsageError("the extracts hold no dates to choose a period from; pass --year")
-        chosen_year = latest_ended_year(newest)
-        period = make_period(chosen_year, quarter, ytd)
-        if not quiet:
-            from fosterreport.formatting import format_date
-
-            say(f"Period: {period.label} ({period.in_words}), the latest financial year ended by the "
-                f"newest date in the extracts ({format_date(newest)}); use --year to choose another.")
-    else:
-        period = make_period(chosen_year, quarter, ytd)
+    period = choose_period(extracts, year, quarter, ytd, quiet)
 
     from fosterreport.kpis import compute_kpis
 

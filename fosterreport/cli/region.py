@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import typer
@@ -41,9 +40,8 @@ def region_settings(region: Path, data: Path | None, config: Path | None) -> "Co
 def region_period(region: Path, settings: "Config", year: str | None, quarter: int | None, ytd: bool,
                   strict: bool, workers: int | None, quiet: bool):
     """--year as given; else the latest period that every valid council's extracts cover."""
-    from fosterreport.cli.build import choose_period
     from fosterreport.formatting import format_date
-    from fosterreport.periods import make_period, parse_year
+    from fosterreport.periods import latest_period, make_period, parse_year
     from fosterreport.region.build import newest_common_date, scan_region
 
     if year is not None:
@@ -53,7 +51,7 @@ def region_period(region: Path, settings: "Config", year: str | None, quarter: i
     newest = newest_common_date(scan_region(region, settings, strict=strict, workers=workers))
     if newest is None:
         raise UsageError("no valid council's extracts hold a date, so the period cannot be chosen: give --year")
-    period = choose_period(SimpleNamespace(newest_date=newest), None, quarter, ytd, quiet=True)
+    period = latest_period(newest, quarter, ytd)
     if not quiet:
         say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period every valid "
             f"council's extracts cover (the earliest of their newest dates is {format_date(newest)}).")
