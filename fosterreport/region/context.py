@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable
 
 from fosterreport import __version__
-from fosterreport.context import Cell, ChartSpec, Row, Section, Series, Table, format_value, join_words
+from fosterreport.context import (
+    Cell, ChartSpec, Row, Section, Series, Table, format_value, join_words, number_sections,
+)
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction
 
 if TYPE_CHECKING:
@@ -397,18 +399,7 @@ def build_region_context(region: "RegionResults", config: "Config") -> RegionCon
         fill(section)
         if section.blocks or section.facts:
             sections.append(section)
-    tables = figures = 0
-    for number, section in enumerate(sections, start=1):
-        section.number = number
-        for block in section.blocks:
-            if block.kind == "chart":
-                figures += 1
-                block.item.number = figures
-                tables += 1
-                block.item.table.number = tables
-            else:
-                tables += 1
-                block.item.number = tables
+    tables = number_sections(sections)
     definitions = report.definitions()
     definitions.number = tables + 1
     settings = config.report

@@ -1,0 +1,82 @@
+"""The cover page and the report's dates: title, logo, meeting date, sample notice, and the
+date pinned into the PDF's metadata.
+
+These come from the config and the extracts' provenance, not from the KPI figures. The
+logo is the one file the context reads itself, so the checks that keep it inside the
+project folder live here.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fosterreport.context.model import Cover, Narrative
+from fosterreport.exceptions import ConfigError
+from fosterreport.formatting import format_date
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.kpis.results import KpiResults
+    from fosterreport.periods import Period
+    from fosterreport.records import Extracts
+
+
+def _logo(config: "Config") -> str | None:
+    """The logo as a data: URI. It must be an SVG, PNG or JPEG file inside the project
+    folder (after following symlinks): a path such as ``../../etc/passwd`` is a
+    configuration error (exit 2), and nothing outside the project is read."""
+    if not config.report.logo:
+        return None
+    where = f"{config.source or 'fosterreport.toml'}: [report] logo {config.report.logo!r}"
+    base = Path(config.base).resolve()
+    path = config.resolve(config.report.logo)
+    if path is None or not path.is_relative_to(base):
+        raise ConfigError(f"{where} must be inside the project folder {base}")
+    if not path.is_file():
+        raise ConfigError(f"{where}: file not found: {path}")
+    kind = mimetypes.guess_type(path.name)[0]
+    if kind not in ("image/svg+xml", "image/png", "image/jpeg"):
+        raise ConfigError(f"{where}: use an SVG, PNG or JPEG file")
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def report_title(config: "Config", period) -> str:
+    """The configured title; the default one says "Quarterly" for a quarter."""
+    from fosterreport.config import ReportSettings
+
+    title = config.report.title
+    if period.quarter is not None and title == ReportSettings().title:
+        title = "Fostering Service Quarterly Report"
+    return title
+
+
+def document_date(config: "Config", results: "KpiResults") -> str:
+    """The date pinned into the PDF's metadata: SOURCE_DATE_EPOCH, else the meeting
+    date, else the day after the period ends — never "now"."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    day = config.report.meeting_date or (results.period.end + timedelta(days=1))
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+
+def build_cover(config: "Config", extracts: "Extracts", period: "Period") -> Cover:
+    """The cover page; its recommendation is filled in later, with the narratives."""
+    title = f"{report_title(config, period)} {period.label}"
+    return Cover(
+        authority=config.authority.name, service=config.authority.service,
+        committee=config.report.committee,
+        meeting_date=format_date(config.report.meeting_date) if config.report.meeting_date else "to be confirmed",
+        title=title, period_words=period.in_words, author=config.report.author,
+        status=config.report.status, recommendation=Narrative(),
+        logo_src=_logo(config), logo_alt=f"{config.authority.name} logo",
+        sample_notice=("This report was built from the embedded sample data: a fictional council. "
+                       "Its figures describe no real service.") if extracts.is_sample else None)

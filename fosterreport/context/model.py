@@ -1,0 +1,232 @@
+"""What the report templates see: plain dataclasses of already-formatted text.
+
+The HTML and Markdown templates only lay out these objects (cells, rows, tables, cards,
+chart specs, sections, the cover and the whole :class:`ReportContext`); they do no
+arithmetic and no formatting, so the two formats cannot disagree. This module is the
+lowest of the package: it imports nothing from the rest of it, so every other module
+(and :mod:`fosterreport.region.context`, which reuses these shapes) can build on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Cell:
+    """One table cell: its text and how to show it.
+
+    ``kind`` is ``num`` (right-aligned figure), ``text``, ``rag`` (badge: word and
+    colour, ``key`` = green/amber/red) or ``dir`` (arrow and word, ``key`` = direction).
+    """
+
+    text: str
+    kind: str = "num"
+    key: str | None = None
+
+
+@dataclass
+class Row:
+    header: str
+    cells: list[Cell]
+    total: bool = False
+    #: An identifier printed under the header in code type (a KPI id).
+    code: str | None = None
+
+
+@dataclass
+class Table:
+    id: str
+    caption: str
+    head: list[str]  # the first is the header of the row-header column
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    number: int = 0
+    #: A wide table (many columns) gets a smaller font in print.
+    wide: bool = False
+    #: Extra CSS class for a kind of table (``definitions``, ``files``).
+    style: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"Table {self.number}: {self.caption}"
+
+    @property
+    def keep(self) -> bool:
+        """Short tables of figures are kept on one page (long or wordy ones may break)."""
+        return len(self.rows) <= 14 and not any(c.kind in ("text", "code") for r in self.rows for c in r.cells)
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column: does it hold figures (right-aligned) rather than text?"""
+        flags = [False] + [True] * (len(self.head) - 1)
+        for row in self.rows:
+            for index, cell in enumerate(row.cells, start=1):
+                if index < len(flags) and cell.kind in ("text", "code"):
+                    flags[index] = False
+        return flags
+
+
+@dataclass
+class Card:
+    """A headline figure with its comparison (summary section)."""
+
+    id: str
+    label: str
+    value: str
+    previous: str
+    previous_label: str
+    change: str
+    direction: Cell
+    rag: Cell | None = None
+    note: str | None = None
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float | None]  # None: suppressed or not available (nothing drawn)
+    texts: list[str]  # what is printed on or beside each bar
+
+
+@dataclass
+class ChartSpec:
+    id: str
+    kind: str  # "hbar" | "trend"
+    title: str
+    alt: str
+    labels: list[str]
+    series: list[Series]
+    table: Table
+    x_label: str = ""
+    number: int = 0
+    #: Set by :func:`fosterreport.render.charts.render_charts`: a data: URI.
+    src: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Figure {self.number}: {self.title}"
+
+
+@dataclass
+class Narrative:
+    html: str = ""  # sanitised HTML (marked safe by the renderer)
+    md: str = ""  # Markdown with raw HTML removed
+    source: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str  # "table" | "chart"
+    key: str
+    item: Any
+    heading: str | None = None
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    number: int = 0
+    narrative: Narrative = field(default_factory=Narrative)
+    facts: list[str] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
+    #: Parts of this section left out because a file they need is absent.
+    partial: list[str] = field(default_factory=list)
+    #: Charts and tables in print order, each with an optional sub-heading.
+    blocks: list["Block"] = field(default_factory=list)
+
+    def add(self, key: str, item: "Table | ChartSpec | None", heading: str | None = None) -> None:
+        """Append a table or chart (``None`` is skipped) under an optional sub-heading."""
+        if item is None:
+            return
+        if isinstance(item, ChartSpec):
+            self.charts[key] = item
+            self.blocks.append(Block("chart", key, item, heading))
+        else:
+            self.tables[key] = item
+            self.blocks.append(Block("table", key, item, heading))
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.id}"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass
+class Cover:
+    authority: str
+    service: str
+    committee: str
+    meeting_date: str
+    title: str  # "Fostering Service Annual Report 2022/23"
+    period_words: str  # "1 April 2022 to 31 March 2023"
+    author: str
+    status: str
+    recommendation: Narrative
+    logo_src: str | None = None
+    logo_alt: str = ""
+    sample_notice: str | None = None
+
+
+@dataclass
+class ReportContext:
+    cover: Cover
+    period_label: str
+    previous_label: str
+    period_end: str
+    sections: list[Section]
+    definitions: list[Table]
+    rules: list[str]
+    data_quality: dict[str, Any]
+    left_out: list[str]
+    suppress_below: int
+    version: str
+    lang: str = "en-GB"
+    #: ISO date used for the PDF's metadata (meeting date or SOURCE_DATE_EPOCH).
+    document_date: str = ""
+    #: Notices for the author (stderr), not part of the report.
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def suppression(self) -> str:
+        if not self.suppress_below:
+            return "none: every figure is published as computed."
+        return (f"counts from 1 to {self.suppress_below - 1} are shown as \u201cc\u201d, and so is any "
+                f"rate, ratio, median, change or direction built on one.")
+
+    @property
+    def charts(self) -> list[ChartSpec]:
+        return [chart for section in self.sections for chart in section.charts.values()]
+
+    @property
+    def contents(self) -> list[tuple[str, str]]:
+        items = [(s.anchor, s.heading) for s in self.sections]
+        items.append(("appendix-a", "Appendix A: Definitions"))
+        items.append(("appendix-b", "Appendix B: Data quality and provenance"))
+        return items
+
+
+def number_sections(sections: list[Section]) -> int:
+    """Number the sections 1, 2, … and, in print order, their figures and tables (a
+    chart's data table takes the next table number too); returns the last table number,
+    so that appendix tables can carry on from it."""
+    table_number = figure_number = 0
+    for number, section in enumerate(sections, start=1):
+        section.number = number
+        for block in section.blocks:
+            if block.kind == "chart":
+                figure_number += 1
+                block.item.number = figure_number
+                table_number += 1
+                block.item.table.number = table_number
+            else:
+                table_number += 1
+                block.item.number = table_number
+    return table_number

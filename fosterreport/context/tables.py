@@ -1,0 +1,154 @@
+"""The building blocks every section is made of: measures and breakdown tables,
+headline cards, bar charts and scorecard tables.
+
+:class:`TableBuilder` holds what all sections share (the :class:`Figures`, the period's
+labels, the config) and builds the generic tables from KPI ids, so that each section
+module only says which KPIs go where. The section modules extend it, one class per group
+of report sections, and :class:`fosterreport.context.Builder` combines them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Iterable
+
+from fosterreport.context.figures import Figures, format_value
+from fosterreport.context.model import Card, Cell, ChartSpec, Row, Series, Table
+from fosterreport.context.words import BREAKDOWN_WORDS, code_label, lower_first
+from fosterreport.formatting import SUPPRESSED, format_date, format_direction
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.kpis.results import KpiResults
+    from fosterreport.records import Extracts
+
+
+class TableBuilder:
+    """Builds the tables and charts of the sections; holds the figures, the labels and the
+    running numbers."""
+
+    def __init__(self, results: "KpiResults", extracts: "Extracts", config: "Config"):
+        self.results = results
+        self.extracts = extracts
+        self.config = config
+        self.f = Figures(results, config.publication.suppress_below)
+        self.period = results.period
+        self.label = self.period.label
+        self.previous_label = self.period.previous().label
+        self.end_words = format_date(self.period.end)
+        self.start_words = format_date(self.period.start - timedelta(days=1))
+
+    def one(self, kpi_id: str, singular: str, plural: str, which: str = "value") -> str:
+        """``singular`` when the figure is exactly 1 (and published), else ``plural``."""
+        value = self.f.raw(kpi_id, which)
+        return singular if value == 1 and not self.f.suppressed(kpi_id, which) else plural
+
+    # generic tables -------------------------------------------------------------------
+
+    def measures_table(self, table_id: str, caption: str, ids: Iterable[str], *,
+                       targets: bool = True, benchmarks: bool = True) -> Table | None:
+        """One row per KPI: value, previous, change, direction (+ target, RAG, benchmark)."""
+        ids = [i for i in ids if self.f.has(i)]
+        if not ids:
+            return None
+        show_targets = targets and any(self.f.kv(i).target is not None for i in ids)
+        show_bench = benchmarks and any(self.f.kv(i).benchmark is not None for i in ids)
+        head = ["Measure", self.label, self.previous_label, "Change", "Direction"]
+        if show_targets:
+            head += ["Target", "RAG"]
+        if show_bench:
+            head += ["Benchmark"]
+        rows, notes = [], []
+        for kpi_id in ids:
+            kv = self.f.kv(kpi_id)
+            cells = [Cell(self.f.text(kpi_id)), Cell(self.f.text(kpi_id, "previous")),
+                     Cell(self.f.change(kpi_id)), self.f.direction(kpi_id)]
+            if show_targets:
+                cells += [Cell(self.f.target(kpi_id, kv.target)), self.f.rag(kv.rag)]
+            if show_bench:
+                cells += [Cell(self.f.benchmark(kpi_id))]
+                if kv.benchmark is not None:
+                    source = f"; {kv.benchmark.source}" if getattr(kv.benchmark, "source", None) else ""
+                    notes.append(f"Benchmark for {lower_first(kv.kpi.label)}: {kv.benchmark.label}{source}.")
+            label = kv.kpi.label + (f" ({kv.note})" if kv.note else "")
+            rows.append(Row(label, cells))
+        return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+
+    def breakdown_table(self, table_id: str, caption: str, kpi_id: str, breakdown: str, *,
+                        header: str | None = None, columns: list[tuple[str, str, str]] | None = None,
+                        previous: bool = True, total: bool = True, keep_zero: bool = False,
+                        note_zero: bool = True) -> Table | None:
+        """One row per code of ``breakdown``; ``columns`` = [(heading, kpi id, which)].
+
+        Rows that are zero in every column are left out (and a note says so) unless
+        ``keep_zero``. The total row is the KPI's own value, never a sum made here.
+        """
+        if not self.f.has(kpi_id) or breakdown not in (self.f.kv(kpi_id).by or {}):
+            return None
+        if columns is None:
+            columns = [(self.label, kpi_id, "value")]
+            if previous:
+                columns.append((self.previous_label, kpi_id, "previous"))
+        columns = [c for c in columns if self.f.has(c[1])]
+        head = [header or BREAKDOWN_WORDS.get(breakdown, breakdown).capitalize()] + [c[0] for c in columns]
+        rows, dropped = [], 0
+        for code in self.f.codes(kpi_id, breakdown):
+            raws = [self.f.raw(k, w, breakdown, code) for _, k, w in columns]
+            if not keep_zero and all(not r for r in raws):
+                dropped += 1
+                continue
+            rows.append(Row(code_label(kpi_id, breakdown, code),
+                            [Cell(self.f.text(k, w, breakdown, code)) for _, k, w in columns]))
+        if total:
+            rows.append(Row("Total", [Cell(self.f.text(k, w)) for _, k, w in columns], total=True))
+        notes = []
+        if dropped and note_zero:
+            notes.append(f"{BREAKDOWN_WORDS.get(breakdown, breakdown).capitalize()} values with none "
+                         f"in any column are not shown.")
+        return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+
+    def card(self, kpi_id: str) -> Card | None:
+        kv = self.f.kv(kpi_id)
+        if kv is None:
+            return None
+        return Card(kpi_id, kv.kpi.label, self.f.text(kpi_id), self.f.text(kpi_id, "previous"),
+                    self.previous_label, self.f.change(kpi_id), self.f.direction(kpi_id),
+                    self.f.rag(kv.rag) if kv.rag else None, kv.note)
+
+    def hbar(self, chart_id: str, title: str, rows: list[tuple[str, str, Any]], table: Table,
+             x_label: str = "") -> ChartSpec:
+        labels = [r[0] for r in rows]
+        texts = [r[1] for r in rows]
+        values = [self.f.chart_value(t, v) for _, t, v in rows]
+        alt = f"Bar chart. {title}: " + "; ".join(f"{lbl} {t}" for lbl, t in zip(labels, texts)) + "."
+        if self.f.suppress_below and SUPPRESSED in texts:
+            alt += f" c = fewer than {self.f.suppress_below}, not published."
+        return ChartSpec(chart_id, "hbar", title, alt, labels, [Series(title, values, texts)], table,
+                         x_label=x_label)
+
+    def scorecard_table(self, table_id: str, caption: str, rows_in) -> Table:
+        f = self.f
+        rows = []
+        for row in rows_in:
+            kpi_id, _, code = row.key.partition(".")
+            breakdown = f.breakdown_of(kpi_id, code) if code else None
+            label = row.kpi.label
+            if code:
+                label += f": {lower_first(code_label(kpi_id, breakdown or '', code))}"
+            if f.has(kpi_id) and (breakdown or not code):
+                value = f.text(kpi_id, "value", breakdown, code or None)
+                previous = f.text(kpi_id, "previous", breakdown, code or None)
+            else:
+                value = format_value(row.value, row.kpi.unit, suppress_below=f.suppress_below)
+                previous = format_value(row.previous, row.kpi.unit, suppress_below=f.suppress_below)
+            hidden = SUPPRESSED in (value, previous)
+            direction = (Cell(SUPPRESSED, "dir", "n/a") if hidden else
+                         Cell(format_direction(row.direction), "dir", row.direction or "n/a"))
+            rows.append(Row(label, [Cell(value), Cell(format_value(row.target, row.kpi.unit)),
+                                    f.rag(row.rag), Cell(previous), direction]))
+        r = self.config.rules
+        return Table(table_id, caption, ["Measure", self.label, "Target", "RAG", self.previous_label,
+                                         "Direction"], rows,
+                     [f"RAG: Green = on or better than target, or short of it by at most "
+                      f"{format_value(r.rag_green_tolerance, 'rate')} of the target; Amber = short by up to "
+                      f"{format_value(r.rag_red_threshold, 'rate')}; Red = short by more."])
