@@ -25,6 +25,20 @@ PROVIDERS = [c.value for c in codes.Provider]
 HOLD_REASONS = [None, *(c.value for c in codes.HoldReason)]
 
 
+def without_overlapping_main_placements(placements: list[dict]) -> list[dict]:
+    """Drop MAIN placements that overlap an earlier one of the same child: validation
+    rejects those extracts (overlapping-placement), so the KPIs never see them."""
+    kept, open_until = [], {}
+    for row in sorted(placements, key=lambda r: (r["child_id"], r["start_date"], r["placement_id"])):
+        if row["placement_kind"] == "MAIN":
+            child = row["child_id"]
+            if child in open_until and (open_until[child] is None or row["start_date"] < open_until[child]):
+                continue
+            open_until[child] = row["end_date"]
+        kept.append(row)
+    return kept
+
+
 @st.composite
 def worlds(draw):
     count = draw(st.integers(min_value=0, max_value=12))
@@ -50,6 +64,7 @@ def worlds(draw):
             "end_date": None if length is None else (start + timedelta(days=length)).isoformat(),
             "placement_kind": draw(st.sampled_from(["MAIN", "MAIN", "RESPITE"])),
         })
+    placements = without_overlapping_main_placements(placements)
     holds = []
     for _ in range(draw(st.integers(min_value=0, max_value=6)) if ids else 0):
         start, length = draw(day), draw(maybe_days)
