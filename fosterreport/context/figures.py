@@ -67,13 +67,7 @@ class Figures:
 
     def raw(self, kpi_id: str, which: str = "value", breakdown: str | None = None,
             code: str | None = None):
-        kv = self.kv(kpi_id)
-        if kv is None:
-            return None
-        if breakdown is None:
-            return kv.value if which == "value" else kv.previous
-        source = kv.by if which == "value" else kv.previous_by
-        return (source or {}).get(breakdown, {}).get(code)
+        return self.results.figure(kpi_id, which, breakdown, code)
 
     def codes(self, kpi_id: str, breakdown: str) -> list[str]:
         kv = self.kv(kpi_id)

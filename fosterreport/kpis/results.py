@@ -95,6 +95,17 @@ class KpiResults:
     def __contains__(self, kpi_id: str) -> bool:
         return kpi_id in self.values
 
+    def figure(self, kpi_id: str, which: str = "value", breakdown: str | None = None, code: str | None = None):
+        """One unformatted figure: a KPI's value (or ``which="previous"``), or one breakdown
+        key's; None when the KPI was not computed."""
+        kv = self.values.get(kpi_id)
+        if kv is None:
+            return None
+        if breakdown is None:
+            return kv.value if which == "value" else kv.previous
+        source = kv.by if which == "value" else kv.previous_by
+        return (source or {}).get(breakdown, {}).get(code)
+
     def __getitem__(self, kpi_id: str) -> KpiValue:
         return self.values[kpi_id]
 
@@ -173,13 +184,7 @@ class Suppression:
         return 0 < number < self.suppress_below
 
     def _raw(self, kpi_id: str, which: str, breakdown: str | None, code: str | None):
-        kv = self.results.values.get(kpi_id)
-        if kv is None:
-            return None
-        if breakdown is None:
-            return kv.value if which == "value" else kv.previous
-        source = kv.by if which == "value" else kv.previous_by
-        return (source or {}).get(breakdown, {}).get(code)
+        return self.results.figure(kpi_id, which, breakdown, code)
 
     def withheld(self, kpi_id: str, which: str = "value", breakdown: str | None = None,
                  code: str | None = None) -> bool:
