@@ -12,6 +12,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +47,32 @@ def restricted_fetcher(root: Path):
     return RestrictedFetcher()
 
 
+_CREATED = re.compile(r'<meta name="dcterms.created" content="(\d{4}-\d{2}-\d{2})')
+
+
+@contextmanager
+def pinned_font_dates(html: str):
+    """Pin the subset fonts' ``head.modified`` to the document's date while WeasyPrint writes.
+
+    When no HarfBuzz subset library is installed, WeasyPrint subsets fonts with fontTools,
+    which stamps each subset font with the time it is saved, so two builds seconds apart
+    would differ. fontTools takes that time from ``SOURCE_DATE_EPOCH`` when it is set: set
+    it (unless the caller already has) to the date the PDF's metadata carries, and put it
+    back afterwards.
+    """
+    found = _CREATED.search(html)
+    day = found.group(1) if found else "1970-01-01"
+    epoch = int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if before is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -63,9 +93,10 @@ def render_pdf(html: str, project: Path) -> tuple[bytes, int, list[str]]:
     logger.addHandler(collect)
     try:
         project = Path(project).resolve()
-        document = HTML(string=html, base_url=project.as_uri() + "/",
-                        url_fetcher=restricted_fetcher(project)).render(pdf_variant=PDF_VARIANT)
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        with pinned_font_dates(html):
+            document = HTML(string=html, base_url=project.as_uri() + "/",
+                            url_fetcher=restricted_fetcher(project)).render(pdf_variant=PDF_VARIANT)
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
         return data, len(document.pages), collect.messages
     except RenderError:
         raise
