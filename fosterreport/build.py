@@ -44,17 +44,14 @@ class BuildResult:
     outputs: dict[Path, bytes] = field(default_factory=dict)
 
 
-def kpis_json(results, suppress_below: int | None = None) -> bytes:
-    """``kpis-<period>.json``: the stable shape, deterministic bytes.
+def kpis_json(text: str) -> bytes:
+    """``kpis-<period>.json`` from its text (made by :mod:`fosterreport.kpis.export` for a
+    council, :mod:`fosterreport.region.export` for a region, the one place each is made).
 
-    ``results`` serialises itself (``to_json_text``: for a council's
-    :class:`~fosterreport.kpis.results.KpiResults`, :mod:`fosterreport.kpis.export`, the
-    one place KPI JSON is made), suppressed by ``suppress_below`` when given: the build
-    passes its config's, so the JSON withholds exactly what the report does. ``<``, ``>``
-    and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON value), so
-    text copied from an extract can never read as markup wherever the file is opened.
+    ``<``, ``>`` and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON
+    value), so text copied from an extract can never read as markup wherever the file is
+    opened: the exporters do so already, and this makes sure of it for any text.
     """
-    text = results.to_json_text() if suppress_below is None else results.to_json_text(suppress_below)
     text = text.rstrip("\n").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("utf-8")
 
@@ -129,7 +126,10 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
         timed("Markdown")
         outputs[paths["md"]] = render_markdown(context, config).encode("utf-8")
         done("Markdown")
-    outputs[paths["json"]] = kpis_json(results, config.publication.suppress_below)
+    from fosterreport.kpis.export import to_json_text
+
+    # suppressed by the config's threshold, so the JSON withholds exactly what the report does
+    outputs[paths["json"]] = kpis_json(to_json_text(results, config.publication.suppress_below))
     return BuildResult(list(outputs), pages, timings, notices, outputs)
 
 

@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from fosterreport.config import Config
-from fosterreport.kpis.catalogue import CATALOGUE
-from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint
+from fosterreport.kpis.catalogue import BY_ID, CATALOGUE
+from fosterreport.kpis.results import BenchmarkValue, Figure, KpiResults, KpiValue, ScorecardRow, TrendPoint
 from fosterreport.periods import make_period
 from fosterreport.problems import Problem, ProblemReport
 from fosterreport.records import Extracts, FileInfo
@@ -50,6 +50,14 @@ def _keys(axis):
     return list(axis.keys) if axis.keys is not None else list(BUDGET_LINES)
 
 
+def _figure(kpi, value, by) -> Figure:
+    """A fake figure; a count rests on itself, as the engine's do."""
+    if kpi.unit != "count":
+        return Figure(value, by)
+    return Figure(value, by, basis=(value,),
+                  basis_by={name: {key: (cell,) for key, cell in cells.items()} for name, cells in by.items()})
+
+
 def make_results(year: int = 2023, missing: tuple[str, ...] = ()) -> KpiResults:
     """Results for financial year ``year``; KPIs needing a file in ``missing`` are left out."""
     period = make_period(year)
@@ -61,18 +69,19 @@ def make_results(year: int = 2023, missing: tuple[str, ...] = ()) -> KpiResults:
         by = {axis.name: {key: _value(kpi, "now", axis.name, key) for key in _keys(axis)} for axis in kpi.axes}
         previous_by = {axis.name: {key: _value(kpi, "before", axis.name, key) for key in _keys(axis)}
                        for axis in kpi.axes}
-        kv = KpiValue(kpi=kpi, value=value, by=by, previous=previous, previous_by=previous_by,
-                      change=value - previous,
-                      direction=DIRECTIONS[kpi.polarity][_n(kpi.id, "dir") % 3])
+        now, before = _figure(kpi, value, by), _figure(kpi, previous, previous_by)
         if kpi.unit == "rate":
-            kv.numerator, kv.denominator = 10 + _n(kpi.id, "num") % 40, 60 + _n(kpi.id, "den") % 40
+            now.numerator, now.denominator = 10 + _n(kpi.id, "num") % 40, 60 + _n(kpi.id, "den") % 40
+            now.basis = (now.numerator, now.denominator)
+        kv = KpiValue(kpi=kpi, figure=now, before=before, change=value - previous,
+                      direction=DIRECTIONS[kpi.polarity][_n(kpi.id, "dir") % 3])
         values[kpi.id] = kv
     if "enquiry_to_approval_rate" in values:
         kv = values["enquiry_to_approval_rate"]
         kv.benchmark = BenchmarkValue(0.11, "LA benchmark (The Fostering Network)")
         kv.target, kv.rag = 0.12, "amber"
     if "outturn" in values:
-        values["outturn"].note = "forecast"
+        values["outturn"].figure.note = "forecast"
     scorecard = []
     for key, target, rag in (("approvals.MAINSTREAM", 35, "red"), ("enquiry_to_approval_rate", 0.12, "amber"),
                              ("reviews_on_time_rate", 0.95, "green")):
@@ -86,13 +95,16 @@ def make_results(year: int = 2023, missing: tuple[str, ...] = ()) -> KpiResults:
     trend = []
     if "households" not in missing:
         for offset, y in enumerate(range(year - 4, year + 1)):
-            trend.append(TrendPoint(make_period(y), {
+            values_of_year = {
                 "households_start": 180 + offset, "households_end": 175 + 3 * offset, "approvals": 40 + offset,
                 "deregistrations": 45 - offset, "net_change": -5 + 2 * offset,
-                "deregistration_rate": round(0.2 - offset / 100, 4)},
-                {"deregistrations": {"reason": {code: (offset + i) % 9 for i, code in enumerate(
-                    ("RESIGNED", "TERMINATED", "TRANSFERRED_IFA", "TRANSFERRED_LA", "ADOPTED", "SGO",
-                     "CHILD_MOVED_ON", "OTHER"))}}}))
+                "deregistration_rate": round(0.2 - offset / 100, 4)}
+            by_of_year = {"deregistrations": {"reason": {code: (offset + i) % 9 for i, code in enumerate(
+                ("RESIGNED", "TERMINATED", "TRANSFERRED_IFA", "TRANSFERRED_LA", "ADOPTED", "SGO",
+                 "CHILD_MOVED_ON", "OTHER"))}}}
+            trend.append(TrendPoint(make_period(y), {
+                kpi_id: _figure(BY_ID[kpi_id], value, by_of_year.get(kpi_id, {}))
+                for kpi_id, value in values_of_year.items()}))
     left_out = [f"{name}: {name}.csv not supplied" for name in missing]
     return KpiResults("Anyshire County Council", period, values, scorecard, left_out, [], trend)
 

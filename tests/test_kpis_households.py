@@ -71,6 +71,18 @@ def test_deregistrations_by_type_and_reason(results):
                                   "ADOPTED": 0, "SGO": 0, "CHILD_MOVED_ON": 1, "OTHER": 0}
 
 
+def test_approvals_places(results):
+    # the places of the households approved in the period: H3 1 + H5 1 + H10 1
+    assert results["approvals_places"].value == 3
+    assert by_type(results, "approvals_places") == {"MAINSTREAM": 1, "CONNECTED": 1, "FFA": 1, **NONE_ELSE}
+
+
+def test_net_change_rests_on_the_approvals_and_deregistrations_it_is_made_of(results):
+    figure = results["net_change"].figure
+    assert figure.basis == (3, 3)
+    assert figure.basis_by["household_type"]["MAINSTREAM"] == (1, 2)
+
+
 def test_net_change(results):
     # 3 − 3 = 0; MAINSTREAM 1 − 2, CONNECTED 1 − 1, FFA 1 − 0
     assert results["net_change"].value == 0
@@ -87,7 +99,8 @@ def test_deregistration_rate(results):
         "FFA": 0.0,           # 0 ÷ (0 + 1)
         "SPECIALIST": None, "SUPPORTED_LODGINGS": None,  # 0 ÷ 0
     }
-    assert found.denominator_by["household_type"]["MAINSTREAM"] == 5
+    assert found.figure.denominator_by["household_type"]["MAINSTREAM"] == 5
+    assert found.figure.basis == (3, 8)  # it rests on both counts
 
 
 def test_approved_places_end(results):

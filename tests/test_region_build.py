@@ -20,7 +20,7 @@ from fosterreport import exitcodes
 from fosterreport.cli import app
 from fosterreport.periods import make_period
 from fosterreport.region import compute_council, discover_councils, load_council, region_config
-from fosterreport.region.councils import median_samples
+from fosterreport.region.figures import compare
 from fosterreport.sample import generate_sample
 
 runner = CliRunner()
@@ -127,10 +127,12 @@ def test_one_broken_council_fails_alone_and_the_run_exits_1(sample_region, tmp_p
     assert "Councils not built: their problems by file and rule" in text
 
 
-def test_pooled_median_samples_match_each_councils_own_median(sample_region):
+def test_the_regional_median_is_the_median_of_every_councils_cases(sample_region):
     config, period = region_config(sample_region), make_period(2024)
-    for council in discover_councils(sample_region)[:3]:
-        outcome = compute_council(load_council(council, config), period)
-        loaded_frames = load_council(council, config).extracts.frames
-        for kpi_id, days in median_samples(loaded_frames, period).items():
-            assert outcome.results[kpi_id].value == (float(statistics.median(days)) if days else None)
+    outcomes = [compute_council(load_council(council, config), period)
+                for council in discover_councils(sample_region)[:3]]
+    region = compare("hub", outcomes, period, config)
+    for kpi_id in ("median_days_enquiry_to_approval", "median_days_application_to_approval"):
+        pooled = [day for outcome in outcomes for day in outcome.results[kpi_id].figure.samples]
+        assert len(pooled) > 3
+        assert region[kpi_id].value == float(statistics.median(pooled)) and region[kpi_id].cases == len(pooled)

@@ -88,12 +88,13 @@ def kpis(
     period = choose_period(extracts, year, quarter, ytd, quiet)
 
     from fosterreport.kpis import compute_kpis
+    from fosterreport.kpis.export import to_csv, to_json_text
 
     results = compute_kpis(extracts, period, settings, trend=trend, kpi_ids=kpi)
     if format is KpiFormat.json:
-        typer.echo(results.to_json_text(), nl=False)
+        typer.echo(to_json_text(results), nl=False)
     elif format is KpiFormat.csv:
-        typer.echo(results.to_csv(), nl=False)
+        typer.echo(to_csv(results), nl=False)
     else:
         print_table(results, breakdowns=bool(kpi))
     if not quiet:

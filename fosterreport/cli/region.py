@@ -128,10 +128,12 @@ def kpis_command(region: Path, *, year, quarter, ytd, data, config, strict: bool
     period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
     results = compute_councils(region, settings, period, strict=strict, trend=trend, kpi_ids=kpi,
                                workers=workers)
+    from fosterreport.region.export import to_csv, to_json_text
+
     if format == "json":
-        typer.echo(results.to_json_text(), nl=False)
+        typer.echo(to_json_text(results), nl=False)
     elif format == "csv":
-        typer.echo(results.to_csv(), nl=False)
+        typer.echo(to_csv(results), nl=False)
     else:
         print_region_table(results, detail=bool(kpi))
     print_failures(results.councils, "left out")

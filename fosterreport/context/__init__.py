@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Iterable
 from fosterreport import __version__
 from fosterreport.context.appendices import POLARITY_WORDS, UNIT_WORDS, Appendices
 from fosterreport.context.cover import build_cover, document_date, report_title
-from fosterreport.context.figures import MINUS, RATE_PARTS, Figures, format_value
+from fosterreport.context.figures import MINUS, Figures, format_value
 from fosterreport.context.finance import FinanceSections
 from fosterreport.context.households import HouseholdSections
 from fosterreport.context.model import (
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BREAKDOWN_CODES", "BREAKDOWN_WORDS", "Block", "Builder", "Card", "Cell", "ChartSpec", "Cover",
-    "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "RATE_PARTS", "ReportContext", "Row",
+    "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "ReportContext", "Row",
     "SECTIONS", "SECTION_IDS", "Section", "Series", "Table", "UNIT_WORDS", "VACANCY_LABELS",
     "build_context", "code_label", "document_date", "format_value", "join_words", "lower_first",
     "number_sections", "report_title",

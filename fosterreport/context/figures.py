@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fosterreport.context.model import Cell
+from fosterreport.kpis.catalogue import BY_ID
 from fosterreport.formatting import (
     NOT_AVAILABLE, SUPPRESSED, format_change, format_direction,
 )
 from fosterreport.formatting import format_value as _format_value
-from fosterreport.kpis.results import RATE_PARTS as _RATE_PARTS
 
 if TYPE_CHECKING:
     from fosterreport.kpis.results import KpiResults, KpiValue
@@ -29,10 +29,6 @@ def format_value(value, unit: str, **options) -> str:
     """:func:`fosterreport.formatting.format_value` with the report's minus sign."""
     return _format_value(value, unit, minus=MINUS, **options)
 
-
-#: The counts each rate, ratio or median is built from (for suppression): declared with
-#: the suppression rule itself, in :mod:`fosterreport.kpis.results`.
-RATE_PARTS = _RATE_PARTS
 
 
 class Figures:
@@ -124,7 +120,12 @@ class Figures:
     def target(self, kpi_id: str, target) -> str:
         return NOT_AVAILABLE if target is None else format_value(target, self.unit(kpi_id))
 
-    def rag(self, rag: str | None) -> Cell:
+    def rag(self, rag: str | None, kpi_id: str | None = None, breakdown: str | None = None,
+            code: str | None = None) -> Cell:
+        """The RAG word and colour; none for a withheld figure, which a RAG against a
+        known target would pin down."""
+        if kpi_id is not None and self.suppressed(kpi_id, "value", breakdown, code):
+            return Cell(SUPPRESSED, "text")
         if not rag:
             return Cell(NOT_AVAILABLE, "text")
         return Cell(rag.capitalize(), "rag", rag)
@@ -137,12 +138,12 @@ class Figures:
 
     def trend_text(self, point, kpi_id: str) -> str:
         """A value of one trend year, with the same suppression rules."""
-        value = point.values.get(kpi_id)
-        kv = self.kv(kpi_id)
-        unit = kv.kpi.unit if kv else ("rate" if kpi_id.endswith("_rate") else "count")
+        figure = point.figures.get(kpi_id)
+        if figure is None:
+            return NOT_AVAILABLE
         if self.suppression.trend_withheld(point, kpi_id):
             return SUPPRESSED
-        return format_value(value, unit, suppress_below=self.suppress_below)
+        return format_value(figure.value, BY_ID[kpi_id].unit, suppress_below=self.suppress_below)
 
     def chart_value(self, text: str, value) -> float | None:
         """What a chart draws: nothing for a suppressed or missing figure."""

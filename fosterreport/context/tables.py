@@ -64,7 +64,7 @@ class TableBuilder:
             cells = [Cell(self.f.text(kpi_id)), Cell(self.f.text(kpi_id, "previous")),
                      Cell(self.f.change(kpi_id)), self.f.direction(kpi_id)]
             if show_targets:
-                cells += [Cell(self.f.target(kpi_id, kv.target)), self.f.rag(kv.rag)]
+                cells += [Cell(self.f.target(kpi_id, kv.target)), self.f.rag(kv.rag, kpi_id)]
             if show_bench:
                 cells += [Cell(self.f.benchmark(kpi_id))]
                 if kv.benchmark is not None:
@@ -113,7 +113,7 @@ class TableBuilder:
             return None
         return Card(kpi_id, kv.kpi.label, self.f.text(kpi_id), self.f.text(kpi_id, "previous"),
                     self.previous_label, self.f.change(kpi_id), self.f.direction(kpi_id),
-                    self.f.rag(kv.rag) if kv.rag else None, kv.note)
+                    self.f.rag(kv.rag, kpi_id) if kv.rag else None, kv.note)
 
     def hbar(self, chart_id: str, title: str, rows: list[tuple[str, str, Any]], table: Table,
              x_label: str = "") -> ChartSpec:
@@ -145,7 +145,7 @@ class TableBuilder:
             direction = (Cell(SUPPRESSED, "dir", "n/a") if hidden else
                          Cell(format_direction(row.direction), "dir", row.direction or "n/a"))
             rows.append(Row(label, [Cell(value), Cell(format_value(row.target, row.kpi.unit)),
-                                    f.rag(row.rag), Cell(previous), direction]))
+                                    f.rag(row.rag, row.kpi.id, row.breakdown, row.code), Cell(previous), direction]))
         r = self.config.rules
         return Table(table_id, caption, ["Measure", self.label, "Target", "RAG", self.previous_label,
                                          "Direction"], rows,

@@ -20,6 +20,7 @@ from fosterreport import codes
 
 Unit = Literal["count", "rate", "ratio", "number", "days", "money"]
 Polarity = Literal["higher", "lower", "neutral"]
+Aggregation = Literal["sum", "ratio", "median", "money"]
 
 #: The key under which blank values of an optional coded column are counted, so that a
 #: breakdown always sums to its total.
@@ -44,6 +45,21 @@ UNITS: dict[str, str] = {
     "number": "an average (one decimal)",
     "days": "days (whole days in text)",
     "money": "pounds (pence in JSON, whole pounds in text)",
+}
+
+
+#: How a KPI's figures combine across councils (and what each figure carries):
+#: ``sum`` adds up (counts, averages over time, net change); ``ratio`` is recomputed as
+#: Σ numerator ÷ Σ denominator; ``median`` is taken over every case pooled; ``money`` adds
+#: up pounds. Each unit has its usual aggregation; a KPI declares another where it differs.
+AGGREGATIONS: dict[str, str] = {
+    "sum": "added up across councils",
+    "ratio": "recomputed from the numerators and denominators added up",
+    "median": "the median over every case pooled",
+    "money": "pounds added up",
+}
+UNIT_AGGREGATION: dict[str, Aggregation] = {
+    "count": "sum", "number": "sum", "rate": "ratio", "ratio": "ratio", "days": "median", "money": "money",
 }
 
 
@@ -96,6 +112,8 @@ class Kpi:
     section: str
     #: The breakdowns themselves, in the order of ``breakdowns``.
     axes: tuple[Breakdown, ...] = field(default=(), repr=False, compare=False)
+    #: How its figures combine (see :data:`AGGREGATIONS`).
+    aggregation: Aggregation = "sum"
 
     @property
     def section_title(self) -> str:
@@ -141,12 +159,20 @@ HPH = ("households", "placements", "holds")
 
 
 def _kpi(id: str, label: str, unit: Unit, polarity: Polarity, needs: tuple[str, ...], definition: str,
-         *axes: Breakdown, section: str) -> Kpi:
-    return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes)
+         *axes: Breakdown, section: str, aggregation: Aggregation | None = None) -> Kpi:
+    return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes,
+               aggregation or UNIT_AGGREGATION[unit])
 
 
 def _section(section: str, *rows: tuple) -> list[Kpi]:
-    return [_kpi(*row[:6], *row[6:], section=section) for row in rows]
+    """KPIs from rows ``(id, label, unit, polarity, needs, definition, *breakdowns)``; a
+    row may end with a dict of further fields (``{"aggregation": "ratio"}``)."""
+    kpis = []
+    for row in rows:
+        options = row[-1] if isinstance(row[-1], dict) else {}
+        fields = row[:-1] if options else row
+        kpis.append(_kpi(*fields[:6], *fields[6:], section=section, **options))
+    return kpis
 
 
 CATALOGUE: tuple[Kpi, ...] = tuple([
@@ -160,6 +186,9 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "deregistered by it).", HOUSEHOLD_TYPE),
         ("approvals", "Households approved", "count", "higher", HH,
          "Households whose approval date falls in the period.", HOUSEHOLD_TYPE),
+        ("approvals_places", "Places approved with new households", "count", "higher", HH,
+         "The approved places (beds) of the households whose approval date falls in the period.",
+         HOUSEHOLD_TYPE),
         ("deregistrations", "Households deregistered", "count", "lower", HH,
          "Households whose deregistration date (their first day no longer approved) falls in the "
          "period.", HOUSEHOLD_TYPE, REASON),
@@ -336,7 +365,7 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "The average placements the budget lines were set to fund, summed over lines."),
         ("cost_per_placement_week", "Cost per placement week", "money", "lower", ("budget", "placements"),
          "Outturn divided by the weeks of main in-house placements (placement-days divided by 7) in "
-         "that financial year."),
+         "that financial year.", {"aggregation": "ratio"}),
     ),
 ])
 

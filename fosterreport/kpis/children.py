@@ -50,6 +50,13 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
             types_of_households(frames), on="household_id", how="left"))
         days_by = count_by(typed, HOUSEHOLD_TYPE.name, HOUSEHOLD_TYPE, days)
         period_days = {key: period.days for key in days_by}
-        figure = rate_figure(int(days.sum()), period.days, HOUSEHOLD_TYPE.name, days_by, period_days)
+        figure = rate_figure(int(days.sum()), period.days, HOUSEHOLD_TYPE.name, days_by, period_days,
+                             counted=False)
+        # an average of children rests on the children it averages, not on the days
+        placed = typed.assign(child_id=in_house_rows["child_id"].to_numpy())[(days > 0).to_numpy()]
+        children_by = count_by(placed.drop_duplicates(["child_id", HOUSEHOLD_TYPE.name]), HOUSEHOLD_TYPE.name,
+                               HOUSEHOLD_TYPE)
+        figure.basis = (int(placed["child_id"].nunique()),)
+        figure.basis_by = {HOUSEHOLD_TYPE.name: {key: (count,) for key, count in children_by.items()}}
         figures["average_children_placed"] = figure
     return figures

@@ -88,10 +88,7 @@ def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config) -> K
     previous = before.value if before else None
     target = config.targets.get(kpi.id)
     return KpiValue(
-        kpi=kpi, value=figure.value, by=figure.by,
-        numerator=figure.numerator, denominator=figure.denominator,
-        numerator_by=figure.numerator_by, denominator_by=figure.denominator_by,
-        previous=previous, previous_by=before.by if before else {},
+        kpi=kpi, figure=figure, before=before,
         change=difference(figure.value, previous),
         direction=direction(figure.value, previous, kpi.polarity, rules.similar_tolerance),
         target=target,
@@ -99,7 +96,6 @@ def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config) -> K
         benchmark=_benchmark(config, kpi.id),
         benchmark_by={axis_key: bench for axis_key in _codes_of(kpi)
                       if (bench := _benchmark(config, f"{kpi.id}.{axis_key}")) is not None},
-        note=figure.note,
     )
 
 
@@ -125,17 +121,15 @@ def scorecard(values: dict[str, KpiValue], targets: dict[str, KeyRef], config: C
         found = values.get(ref.kpi.id)
         if found is None:
             continue
-        if ref.code is None:
-            value, previous = found.value, found.previous
-        else:
-            value = found.by.get(ref.breakdown, {}).get(ref.code)
-            previous = found.previous_by.get(ref.breakdown, {}).get(ref.code)
+        value = found.figure.cell(ref.breakdown, ref.code)
+        previous = found.before.cell(ref.breakdown, ref.code) if found.before else None
         target = config.targets[ref.key]
         rows.append(ScorecardRow(
             key=ref.key, kpi=ref.kpi, value=value, target=target,
             rag=rag(value, target, ref.kpi.polarity, rules.rag_green_tolerance, rules.rag_red_threshold),
             previous=previous,
             direction=direction(value, previous, ref.kpi.polarity, rules.similar_tolerance),
+            breakdown=ref.breakdown, code=ref.code,
         ))
     return rows
 
@@ -156,11 +150,7 @@ def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years
             figures = {kpi.id: known[year_period][kpi.id] for kpi in wanted if kpi.id in known[year_period]}
         else:
             figures = figures_for(frames, year_period, config, wanted)
-        points.append(TrendPoint(
-            period=year_period,
-            values={kpi_id: figure.value for kpi_id, figure in figures.items()},
-            by={kpi_id: figure.by for kpi_id, figure in figures.items()},
-        ))
+        points.append(TrendPoint(period=year_period, figures=figures))
     return points
 
 

@@ -33,12 +33,14 @@ import json
 import math
 import numbers
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fosterreport import __version__
 from fosterreport.formatting import SUPPRESSED
-from fosterreport.kpis.results import KpiResults, KpiValue, Suppression
-from fosterreport.periods import Period
+
+if TYPE_CHECKING:
+    from fosterreport.kpis.results import KpiResults, KpiValue, Suppression
+    from fosterreport.periods import Period
 
 CSV_HEADER = ("kpi", "breakdown", "key", "value", "previous", "target", "rag")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -94,7 +96,7 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
         "change": None if either else plain(value.change),
         "direction": "n/a" if either else value.direction,
         "target": plain(value.target),
-        "rag": value.rag,
+        "rag": None if withheld else value.rag,  # a RAG against a known target pins a withheld value
         "benchmark": None if bench is None else {"value": bench.value, "label": bench.label, "source": bench.source},
     }
     if hide.suppress_below:
@@ -103,34 +105,26 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     return entry
 
 
-def _scorecard_row(row, results: KpiResults, hide: Suppression) -> dict[str, Any]:
-    kpi_id, _, code = row.key.partition(".")
-    found = results.values.get(kpi_id)
-    breakdown = None
-    if code and found is not None:
-        breakdown = next((name for name, values in found.by.items() if code in values), None)
-    if found is not None and (breakdown or not code):
-        withheld = hide.withheld(kpi_id, "value", breakdown, code or None)
-        previous_withheld = hide.withheld(kpi_id, "previous", breakdown, code or None)
-    else:  # (a target key always names a KPI and code the results have; counts, to be safe)
-        small = row.kpi.unit == "count"
-        withheld, previous_withheld = small and hide.small(row.value), small and hide.small(row.previous)
+def _scorecard_row(row, hide: Suppression) -> dict[str, Any]:
+    withheld = hide.withheld(row.kpi.id, "value", row.breakdown, row.code)
+    previous_withheld = hide.withheld(row.kpi.id, "previous", row.breakdown, row.code)
     entry = {"key": row.key, "value": None if withheld else plain(row.value), "target": plain(row.target),
-             "rag": row.rag, "previous": None if previous_withheld else plain(row.previous),
+             "rag": None if withheld else row.rag, "previous": None if previous_withheld else plain(row.previous),
              "direction": "n/a" if withheld or previous_withheld else row.direction}
     if hide.suppress_below:
         entry.update(suppressed=withheld, previous_suppressed=previous_withheld)
     return entry
 
 
-def _trend_kpi(point, kpi_id: str, value, hide: Suppression) -> dict[str, Any]:
-    by = point.by.get(kpi_id, {})
+def _trend_kpi(point, kpi_id: str, hide: Suppression) -> dict[str, Any]:
+    figure = point.figures[kpi_id]
+    by = figure.by
     withheld = hide.trend_withheld(point, kpi_id)
 
     def hidden(name: str, key: str) -> bool:
         return hide.trend_withheld(point, kpi_id, name, key)
 
-    entry = {"value": None if withheld else plain(value), "by": _by(by, hidden)}
+    entry = {"value": None if withheld else plain(figure.value), "by": _by(by, hidden)}
     if hide.suppress_below:
         entry.update(suppressed=withheld, by_suppressed=_by_suppressed(by, hidden))
     return entry
@@ -148,7 +142,7 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
         document["suppress_below"] = hide.suppress_below
     document.update({
         "kpis": {kpi_id: _kpi(value, hide) for kpi_id, value in results.values.items()},
-        "scorecard": [_scorecard_row(row, results, hide) for row in results.scorecard],
+        "scorecard": [_scorecard_row(row, hide) for row in results.scorecard],
         "left_out": list(results.left_out),
         "warnings": [
             {"file": problem.file, "line": problem.line, "column": problem.column, "rule": problem.rule,
@@ -159,7 +153,7 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
     if results.trend:
         document["trend"] = [
             {"period": _period(point.period),
-             "kpis": {kpi_id: _trend_kpi(point, kpi_id, value, hide) for kpi_id, value in point.values.items()}}
+             "kpis": {kpi_id: _trend_kpi(point, kpi_id, hide) for kpi_id in point.figures}}
             for point in results.trend
         ]
     return document
@@ -207,16 +201,18 @@ def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
         return SUPPRESSED if hide.withheld(kpi_id, which, name, key) else number_cell(value)
 
     for kpi_id, found in results.values.items():
+        rag = "" if hide.withheld(kpi_id) else found.rag or ""
         writer.writerow([safe_text(kpi_id), "", "", cell(found.value, kpi_id, "value"),
-                         cell(found.previous, kpi_id, "previous"), number_cell(found.target), found.rag or ""])
+                         cell(found.previous, kpi_id, "previous"), number_cell(found.target), rag])
         for name, values in found.by.items():
             previous = found.previous_by.get(name, {})
             for key, value in values.items():
                 row = targets.get(f"{kpi_id}.{key}")
+                rag = "" if row is None or hide.withheld(kpi_id, "value", name, key) else row.rag or ""
                 writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)),
                                  cell(value, kpi_id, "value", name, key),
                                  cell(previous.get(key), kpi_id, "previous", name, key),
-                                 number_cell(row.target if row else None), (row.rag or "") if row else ""])
+                                 number_cell(row.target if row else None), rag])
     return buffer.getvalue()
 
 

@@ -5,12 +5,13 @@ line per month-end, forecasts first and the actual last. For each line the row u
 the one with the latest ``as_at`` (blank = 31 March of its year) not after the period's
 end, so a Q2 report uses the forecast struck at Q2 and the annual report the actual.
 Money stays :class:`~decimal.Decimal` throughout; only the unit cost is rounded, to
-pence.
+pence, from placement weeks kept exact (days ÷ 7 as a fraction). Money rests on no count
+of people, so none of these figures is ever withheld as a small number.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pandas as pd
 
@@ -18,10 +19,10 @@ from fosterreport.formatting import format_date
 from fosterreport.kpis.catalogue import LINE
 from fosterreport.kpis.children import in_house_days
 from fosterreport.kpis.measures import Figure, Frames, latest_per, money_sum, rate_figure, stamp
+from fosterreport.kpis.results import ratio_value
 from fosterreport.periods import Period
 
 FORECAST = "forecast"
-PENCE = Decimal("0.01")
 
 
 def chosen_rows(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -61,11 +62,11 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
         "budget": Figure(budget, by={LINE.name: budget_by}),
         "outturn": Figure(outturn, by={LINE.name: outturn_by}, note=note),
         "budget_variance": Figure(variance, by={LINE.name: variance_by}, note=note),
-        "budget_variance_rate": rate_figure(variance, budget, note=note),
+        "budget_variance_rate": rate_figure(variance, budget, note=note, counted=False),
         "funded_placements": Figure(float(funded.sum()) if len(funded) else None),
     }
     if "placements" in frames:
-        days = int(in_house_days(frames, period.financial_year()).sum())
-        cost = None if days == 0 else (outturn * 7 / Decimal(days)).quantize(PENCE, rounding=ROUND_HALF_UP)
-        figures["cost_per_placement_week"] = Figure(cost, numerator=outturn, denominator=days / 7, note=note)
+        weeks = Fraction(int(in_house_days(frames, period.financial_year()).sum()), 7)
+        figures["cost_per_placement_week"] = Figure(ratio_value(outturn, weeks, "money"), numerator=outturn,
+                                                    denominator=weeks, note=note)
     return figures

@@ -84,6 +84,8 @@ def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = Non
     deregistered_by = count_by(deregistered, TYPE, HOUSEHOLD_TYPE)
     at_risk_by = {key: start_by[key] + approved_by[key] for key in start_by}
     places = at_end["approved_places"].fillna(0).astype("int64")
+    new_places = approved["approved_places"].fillna(0).astype("int64")
+    net_by = {key: approved_by[key] - deregistered_by[key] for key in approved_by}
 
     return {
         "households_start": count_figure(len(at_start), {TYPE: start_by}),
@@ -93,8 +95,12 @@ def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = Non
             TYPE: deregistered_by,
             REASON.name: count_by(deregistered, "deregistration_reason", REASON),
         }),
-        "net_change": count_figure(len(approved) - len(deregistered), {
-            TYPE: {key: approved_by[key] - deregistered_by[key] for key in approved_by}}),
+        "approvals_places": count_figure(new_places.sum(), {
+            TYPE: count_by(approved, TYPE, HOUSEHOLD_TYPE, new_places)}),
+        # a difference of two counts rests on both: it would give away a withheld one
+        "net_change": Figure(len(approved) - len(deregistered), by={TYPE: net_by},
+                             basis=(len(approved), len(deregistered)),
+                             basis_by={TYPE: {key: (approved_by[key], deregistered_by[key]) for key in net_by}}),
         "deregistration_rate": rate_figure(len(deregistered), len(at_start) + len(approved),
                                            TYPE, deregistered_by, at_risk_by),
         "approved_places_end": count_figure(places.sum(), {TYPE: count_by(at_end, TYPE, HOUSEHOLD_TYPE, places)}),

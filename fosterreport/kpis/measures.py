@@ -8,7 +8,6 @@ All of them work on whole columns; none loops over records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Callable, TypeVar
@@ -19,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fosterreport.kpis.catalogue import NOT_RECORDED, Breakdown
+from fosterreport.kpis.results import Figure, median_days, ratio_value
 from fosterreport.periods import Period
 
 Frames = dict[str, pd.DataFrame]
@@ -48,19 +48,6 @@ def derived(frames: Frames, key: tuple, make: Callable[[], T]) -> T:
     if key not in kept:
         kept[key] = make()
     return kept[key]
-
-
-@dataclass
-class Figure:
-    """A KPI's value for one period, as a section computes it (before comparisons)."""
-
-    value: Any
-    by: dict[str, dict[str, Any]] = field(default_factory=dict)
-    numerator: Any = None
-    denominator: Any = None
-    numerator_by: dict[str, dict[str, Any]] = field(default_factory=dict)
-    denominator_by: dict[str, dict[str, Any]] = field(default_factory=dict)
-    note: str | None = None
 
 
 def stamp(day: date) -> pd.Timestamp:
@@ -169,9 +156,7 @@ def _count_by_pandas(frame: pd.DataFrame, column: str, axis: Breakdown, weights:
 
 def rate(numerator, denominator) -> float | None:
     """A fraction, or None when the denominator is 0 (never 0, never an error)."""
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return float(numerator) / float(denominator)
+    return ratio_value(numerator, denominator)
 
 
 def rates_by(numerators: dict[str, Any], denominators: dict[str, Any]) -> dict[str, float | None]:
@@ -179,24 +164,40 @@ def rates_by(numerators: dict[str, Any], denominators: dict[str, Any]) -> dict[s
 
 
 def rate_figure(numerator, denominator, axis: str | None = None, numerators: dict | None = None,
-                denominators: dict | None = None, note: str | None = None) -> Figure:
-    """A rate or ratio that keeps the counts it was made from."""
-    figure = Figure(rate(numerator, denominator), numerator=numerator, denominator=denominator, note=note)
+                denominators: dict | None = None, note: str | None = None, counted: bool = True) -> Figure:
+    """A rate or ratio that keeps the counts it was made from.
+
+    ``counted``: the numerator and denominator are counts of people or records, and so
+    the figure's basis for suppression (a ratio of pounds, or of days, is not).
+    """
+    figure = Figure(rate(numerator, denominator), numerator=numerator, denominator=denominator, note=note,
+                    basis=_counts(numerator, denominator) if counted else ())
     if axis is not None:
         figure.by = {axis: rates_by(numerators, denominators)}
         figure.numerator_by = {axis: dict(numerators)}
         figure.denominator_by = {axis: dict(denominators)}
+        if counted:
+            figure.basis_by = {axis: {key: _counts(numerators.get(key, 0), denominators[key])
+                                      for key in denominators}}
     return figure
 
 
+def _counts(*counts) -> tuple[int, ...]:
+    return tuple(int(count) for count in counts if count is not None)
+
+
 def count_figure(total, by: dict[str, dict[str, int]] | None = None) -> Figure:
-    return Figure(int(total), by=by or {})
+    """A count of people or records: the count is its own basis, and each key's too."""
+    by = by or {}
+    return Figure(int(total), by=by, basis=(int(total),),
+                  basis_by={name: {key: (int(value),) for key, value in values.items()} for name, values in by.items()})
 
 
-def median_days(later: pd.Series, earlier: pd.Series) -> float | None:
-    """Median of ``later − earlier`` in days; an even count gives the mean of the middle two."""
-    days = (later - earlier).dt.days.dropna()
-    return None if days.empty else float(days.median())
+def median_figure(later: pd.Series, earlier: pd.Series) -> Figure:
+    """The median of ``later − earlier`` in days over the cases, which it keeps (for the
+    region's pooled median) and counts (its basis)."""
+    days = tuple(sorted(int(day) for day in (later - earlier).dt.days.dropna()))
+    return Figure(median_days(days), samples=days, basis=(len(days),))
 
 
 def money_sum(values: pd.Series) -> Decimal:

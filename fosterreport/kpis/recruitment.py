@@ -12,7 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from fosterreport.kpis.catalogue import ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
-from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, median_days, rate_figure, stamp, within
+from fosterreport.kpis.measures import (
+    Figure, Frames, count_by, count_figure, median_figure, rate_figure, stamp, within,
+)
 from fosterreport.periods import Period
 
 
@@ -51,9 +53,9 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
         "application_to_approval_rate": rate_figure(approvals, applications),
         "enquiry_to_visit_rate": rate_figure(visits, len(received)),
         "cohort_approval_rate": rate_figure(cohort_approved, len(cohort)),
-        "median_days_enquiry_to_approval": Figure(median_days(approved["approval_date"], approved["enquiry_date"])),
-        "median_days_application_to_approval": Figure(
-            median_days(assessed["approval_date"], assessed["application_date"])),
+        "median_days_enquiry_to_approval": median_figure(approved["approval_date"], approved["enquiry_date"]),
+        "median_days_application_to_approval": median_figure(assessed["approval_date"],
+                                                             assessed["application_date"]),
         "assessments_within_timescale_rate": rate_figure(on_time, len(assessed)),
         "assessments_in_progress_end": count_figure(len(in_progress), {
             TYPE_SOUGHT.name: count_by(in_progress, "household_type_sought", TYPE_SOUGHT)}),

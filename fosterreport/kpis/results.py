@@ -1,16 +1,28 @@
-"""What computing the catalogue gives back: typed results the CLI and the report share.
+"""What computing the catalogue gives back: figures that keep their parts.
 
-A :class:`KpiResults` is built once per run by :func:`fosterreport.kpis.compute_kpis`
-and then only read: the terminal table, JSON/CSV, the report context and narrative
-placeholders all format the same values. ``to_json()`` is the stable shape of the
-spec's cli.md (``kpis-<period>.json``).
+A :class:`Figure` is one KPI for one period *with what it was computed from*: the
+numerator and denominator of a rate or ratio, the day counts behind a median, and the
+counts of people or records it rests on (its :attr:`~Figure.basis`). A
+:class:`KpiValue` holds the period's figure and the previous period's, with the
+judgements a committee reads beside them; a :class:`TrendPoint` holds one year's figures
+of the trend. So everything that needs to know how a figure was made — small-number
+suppression, the region's pooled figures, the direction of travel, formatting — reads the
+KPI's own parts, never a list kept beside the catalogue.
+
+A :class:`KpiResults` is built once per run by :func:`fosterreport.kpis.compute_kpis` and
+then only read: the terminal table, JSON/CSV (:mod:`fosterreport.kpis.export`), the report
+context and narrative placeholders all format the same values. This module imports no
+pandas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
+from fosterreport.formatting import is_suppressed
 from fosterreport.kpis.catalogue import Kpi
 from fosterreport.periods import Period
 
@@ -20,6 +32,92 @@ Rag = Literal["green", "amber", "red"]
 #: A value as JSON carries it: int for counts, float for rates/ratios/days/numbers,
 #: Decimal (pounds with pence) for money, None where undefined.
 Value = Any
+#: breakdown name -> key -> something
+ByKey = dict[str, dict[str, Any]]
+
+PENCE = Decimal("0.01")
+
+
+def ratio_value(numerator, denominator, unit: str = "rate"):
+    """numerator ÷ denominator, or None when either is missing or the denominator is 0.
+
+    A money ratio (pounds per placement week) is pounds rounded to the penny; the
+    denominator may be an exact :class:`~fractions.Fraction` (days ÷ 7), so that the region's
+    pooled figure is rounded once, exactly as a council's.
+    """
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    if unit == "money":
+        if isinstance(denominator, Fraction):
+            exact = Decimal(numerator) * denominator.denominator / Decimal(denominator.numerator)
+        else:
+            exact = Decimal(numerator) / Decimal(denominator)
+        return exact.quantize(PENCE, rounding=ROUND_HALF_UP)
+    return float(numerator) / float(denominator)
+
+
+def median_days(days) -> float | None:
+    """The median of day counts; an even count gives the mean of the middle two."""
+    if not len(days):
+        return None
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@dataclass
+class Figure:
+    """One KPI for one period, as a section computes it, with what it was made from.
+
+    ``basis`` is the counts of people or records the figure rests on, the one input of
+    small-number suppression: a count's own value; a rate's numerator and denominator; a
+    median's number of cases; a net change's approvals and deregistrations; nothing for
+    money. ``basis_by`` gives the same per breakdown key. The KPI's ``aggregation`` in
+    the catalogue says which of ``numerator``/``denominator`` or ``samples`` a figure
+    carries (a test checks every computed figure against its declaration).
+    """
+
+    value: Value
+    by: ByKey = field(default_factory=dict)
+    #: ``ratio`` KPIs: value = numerator ÷ denominator (per key in the ``_by`` forms).
+    numerator: Any = None
+    denominator: Any = None
+    numerator_by: ByKey = field(default_factory=dict)
+    denominator_by: ByKey = field(default_factory=dict)
+    #: ``median`` KPIs: the day counts the median is taken over, sorted.
+    samples: tuple[int, ...] | None = None
+    basis: tuple[int, ...] = ()
+    basis_by: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    #: e.g. "forecast" on outturn when any row chosen was a forecast.
+    note: str | None = None
+
+    def cell(self, breakdown: str | None = None, code: str | None = None) -> Value:
+        """The value, or one breakdown key's value (None when the key is absent)."""
+        if breakdown is None:
+            return self.value
+        return self.by.get(breakdown, {}).get(code)
+
+    def basis_of(self, breakdown: str | None = None, code: str | None = None) -> tuple[int, ...]:
+        """The counts the value (or one breakdown key's value) rests on."""
+        if breakdown is None:
+            return self.basis
+        return self.basis_by.get(breakdown, {}).get(code, ())
+
+    @property
+    def cases(self) -> int | None:
+        """How many cases a median is taken over."""
+        return None if self.samples is None else len(self.samples)
+
+
+def withheld(figure: Figure | None, suppress_below: int, breakdown: str | None = None,
+             code: str | None = None) -> bool:
+    """The one rule of small-number suppression: a figure is withheld when any count it
+    rests on is from 1 to ``suppress_below − 1`` (0 is safe to show; money rests on none)."""
+    if not suppress_below or figure is None:
+        return False
+    return any(is_suppressed(int(count), suppress_below) for count in figure.basis_of(breakdown, code))
 
 
 @dataclass(frozen=True)
@@ -31,21 +129,12 @@ class BenchmarkValue:
 
 @dataclass
 class KpiValue:
-    """One KPI for one period, with its comparisons."""
+    """One KPI for the period: its figure, the previous period's, and the judgements."""
 
     kpi: Kpi
-    value: Value
-    #: breakdown name -> contract code -> value; every code present (zeros included).
-    by: dict[str, dict[str, Value]] = field(default_factory=dict)
-    #: For rates and ratios: the counts they were made from (for suppression and for
-    #: regional rates recomputed from summed numerators and denominators).
-    numerator: Value = None
-    denominator: Value = None
-    #: The same counts per breakdown key, for rates and ratios that have breakdowns.
-    numerator_by: dict[str, dict[str, Value]] = field(default_factory=dict)
-    denominator_by: dict[str, dict[str, Value]] = field(default_factory=dict)
-    previous: Value = None
-    previous_by: dict[str, dict[str, Value]] = field(default_factory=dict)
+    figure: Figure
+    #: The same KPI for the same period a year earlier (None: not computed).
+    before: Figure | None = None
     change: Value = None
     direction: Direction = "n/a"
     target: float | None = None
@@ -53,8 +142,40 @@ class KpiValue:
     benchmark: BenchmarkValue | None = None
     #: Benchmarks keyed ``id.CODE`` in ``[benchmarks]``, by code.
     benchmark_by: dict[str, BenchmarkValue] = field(default_factory=dict)
-    #: e.g. "forecast" on outturn when any row chosen was a forecast.
-    note: str | None = None
+
+    def of(self, which: str = "value") -> Figure | None:
+        """The period's figure (``"value"``) or the previous period's (``"previous"``)."""
+        return self.figure if which == "value" else self.before
+
+    # The figure's parts, read through (the consumers' vocabulary).
+
+    @property
+    def value(self) -> Value:
+        return self.figure.value
+
+    @property
+    def by(self) -> ByKey:
+        return self.figure.by
+
+    @property
+    def numerator(self):
+        return self.figure.numerator
+
+    @property
+    def denominator(self):
+        return self.figure.denominator
+
+    @property
+    def note(self) -> str | None:
+        return self.figure.note
+
+    @property
+    def previous(self) -> Value:
+        return None if self.before is None else self.before.value
+
+    @property
+    def previous_by(self) -> ByKey:
+        return {} if self.before is None else self.before.by
 
 
 @dataclass
@@ -68,6 +189,8 @@ class ScorecardRow:
     rag: Rag | None
     previous: Value
     direction: Direction
+    breakdown: str | None = None
+    code: str | None = None
 
 
 @dataclass
@@ -75,8 +198,15 @@ class TrendPoint:
     """The household and recruitment KPIs for one financial year of the trend."""
 
     period: Period
-    values: dict[str, Value]
-    by: dict[str, dict[str, dict[str, Value]]] = field(default_factory=dict)
+    figures: dict[str, Figure]
+
+    @property
+    def values(self) -> dict[str, Value]:
+        return {kpi_id: figure.value for kpi_id, figure in self.figures.items()}
+
+    @property
+    def by(self) -> dict[str, ByKey]:
+        return {kpi_id: figure.by for kpi_id, figure in self.figures.items()}
 
 
 @dataclass
@@ -95,76 +225,29 @@ class KpiResults:
     def __contains__(self, kpi_id: str) -> bool:
         return kpi_id in self.values
 
-    def figure(self, kpi_id: str, which: str = "value", breakdown: str | None = None, code: str | None = None):
-        """One unformatted figure: a KPI's value (or ``which="previous"``), or one breakdown
-        key's; None when the KPI was not computed."""
-        kv = self.values.get(kpi_id)
-        if kv is None:
-            return None
-        if breakdown is None:
-            return kv.value if which == "value" else kv.previous
-        source = kv.by if which == "value" else kv.previous_by
-        return (source or {}).get(breakdown, {}).get(code)
-
     def __getitem__(self, kpi_id: str) -> KpiValue:
         return self.values[kpi_id]
+
+    def figure(self, kpi_id: str, which: str = "value", breakdown: str | None = None, code: str | None = None):
+        """One unformatted figure: a KPI's value (or ``which="previous"``), or one breakdown
+        key's; None when the KPI (or that period's figure) was not computed."""
+        kv = self.values.get(kpi_id)
+        found = None if kv is None else kv.of(which)
+        return None if found is None else found.cell(breakdown, code)
 
     def suppression(self, suppress_below: int | None = None) -> "Suppression":
         """What is withheld from publication, by ``suppress_below`` (default: the results' own)."""
         return Suppression(self, self.suppress_below if suppress_below is None else suppress_below)
 
-    def to_json(self, suppress_below: int | None = None) -> dict[str, Any]:
-        """The stable JSON shape of cli.md, as Python objects in output order, suppressed."""
-        from fosterreport.kpis.export import to_json
-
-        return to_json(self, suppress_below)
-
-    def to_json_text(self, suppress_below: int | None = None) -> str:
-        """``to_json()`` serialised: indented, UTF-8, the same bytes for the same results."""
-        from fosterreport.kpis.export import to_json_text
-
-        return to_json_text(self, suppress_below)
-
-    def to_csv(self, suppress_below: int | None = None) -> str:
-        """``kpi,breakdown,key,value,previous,target,rag``: one row per value, injection-safe."""
-        from fosterreport.kpis.export import to_csv
-
-        return to_csv(self, suppress_below)
-
-
-# -- small-number suppression ----------------------------------------------------------------
-
-#: The counts a rate, ratio or median is built from, for suppression, where the KPI does
-#: not carry its own numerator and denominator: rate id -> (numerator ids, denominator
-#: ids); each side is summed.
-RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "deregistration_rate": (("deregistrations",), ("households_start", "approvals")),
-    "utilisation_rate": (("children_placed_end",), ("households_end",)),
-    "occupancy_rate": (("places_filled_end",), ("approved_places_end",)),
-    "fostered_share": ((), ("children_in_care_end",)),
-    "in_house_share": ((), ("children_in_care_end",)),
-    "enquiry_to_approval_rate": (("approvals_from_enquiries",), ("enquiries",)),
-    "enquiry_to_application_rate": (("applications",), ("enquiries",)),
-    "application_to_approval_rate": (("approvals_from_enquiries",), ("applications",)),
-    "enquiry_to_visit_rate": (("initial_visits",), ("enquiries",)),
-    "median_days_enquiry_to_approval": ((), ("approvals_from_enquiries",)),
-    "median_days_application_to_approval": ((), ("approvals_from_enquiries",)),
-    "assessments_within_timescale_rate": ((), ("approvals_from_enquiries",)),
-    "reviews_on_time_rate": ((), ("reviews_due",)),
-    "allegations_nfa_rate": ((), ("allegations",)),
-    "mockingbird_share": (("mockingbird_households_end",), ("households_end",)),
-}
-
 
 class Suppression:
     """Which figures of one :class:`KpiResults` are withheld from publication.
 
-    ``[publication] suppress_below = n`` withholds counts from 1 to n−1 (0 is safe to
-    show), and every rate, ratio or median whose numerator or denominator is such a
-    count (the KPI's own ``numerator``/``denominator``, per breakdown key too, else its
-    :data:`RATE_PARTS`); money is never withheld. This is the one decision: the report
-    (through :class:`fosterreport.context.Figures`), its narrative placeholders, the KPI
-    JSON and the CSV all ask it, so no output can publish what another withholds.
+    ``[publication] suppress_below = n`` withholds every figure that rests on a count
+    from 1 to n−1 (:func:`withheld`, reading each figure's own ``basis``); money is never
+    withheld. This is the one decision: the report (through
+    :class:`fosterreport.context.Figures`), its narrative placeholders, the KPI JSON and
+    the CSV all ask it, so no output can publish what another withholds.
 
     ``which`` is ``"value"`` or ``"previous"``.
     """
@@ -175,74 +258,20 @@ class Suppression:
 
     def small(self, count) -> bool:
         """A count from 1 to ``suppress_below − 1``."""
-        if not self.suppress_below or count is None:
-            return False
-        try:
-            number = int(count)
-        except (TypeError, ValueError, OverflowError):
-            return False
-        return 0 < number < self.suppress_below
-
-    def _raw(self, kpi_id: str, which: str, breakdown: str | None, code: str | None):
-        return self.results.figure(kpi_id, which, breakdown, code)
+        return count is not None and is_suppressed(int(count), self.suppress_below)
 
     def withheld(self, kpi_id: str, which: str = "value", breakdown: str | None = None,
                  code: str | None = None) -> bool:
         """Whether this figure (the KPI's value or previous, or one breakdown key's) is withheld."""
         kv = self.results.values.get(kpi_id)
-        if not self.suppress_below or kv is None:
-            return False
-        unit = kv.kpi.unit
-        if unit == "count":
-            return self.small(self._raw(kpi_id, which, breakdown, code))
-        if unit == "money":
-            return False
-        if which == "value" and breakdown is None and (kv.numerator is not None or kv.denominator is not None):
-            if self.small(kv.numerator) or self.small(kv.denominator):
-                return True
-        if which == "value" and breakdown is not None:
-            for parts in (kv.numerator_by, kv.denominator_by):
-                if parts and self.small((parts.get(breakdown) or {}).get(code)):
-                    return True
-        for side in RATE_PARTS.get(kpi_id, ()):
-            total, known = 0, False
-            for part in side:
-                part_kv = self.results.values.get(part)
-                if part_kv is None or (breakdown is not None and breakdown not in (part_kv.by or {})):
-                    continue
-                value = self._raw(part, which, breakdown, code)
-                if value is not None:
-                    total, known = total + value, True
-            if known and self.small(total):
-                return True
-        return False
+        return kv is not None and withheld(kv.of(which), self.suppress_below, breakdown, code)
 
-    def change_withheld(self, kpi_id: str) -> bool:
+    def change_withheld(self, kpi_id: str, breakdown: str | None = None, code: str | None = None) -> bool:
         """The change and direction of travel give away a withheld value or previous."""
-        return self.withheld(kpi_id) or self.withheld(kpi_id, "previous")
+        return (self.withheld(kpi_id, "value", breakdown, code)
+                or self.withheld(kpi_id, "previous", breakdown, code))
 
     def trend_withheld(self, point: TrendPoint, kpi_id: str, breakdown: str | None = None,
                        code: str | None = None) -> bool:
         """Whether one year's figure of the trend (or one breakdown key's) is withheld."""
-        if not self.suppress_below:
-            return False
-        from fosterreport.kpis.catalogue import BY_ID
-
-        kpi = BY_ID.get(kpi_id)
-        unit = kpi.unit if kpi is not None else ("rate" if kpi_id.endswith("_rate") else "count")
-
-        def figure(some_id: str):
-            if breakdown is None:
-                return point.values.get(some_id)
-            by = point.by.get(some_id, {})
-            return by[breakdown].get(code) if breakdown in by else None
-
-        if unit == "count":
-            return self.small(figure(kpi_id))
-        if unit == "money":
-            return False
-        for side in RATE_PARTS.get(kpi_id, ()):
-            parts = [value for value in map(figure, side) if value is not None]
-            if parts and self.small(sum(parts)):
-                return True
-        return False
+        return withheld(point.figures.get(kpi_id), self.suppress_below, breakdown, code)

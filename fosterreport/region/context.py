@@ -36,7 +36,8 @@ FUNNEL = (("Enquiries", "enquiries"), ("Initial visits", "initial_visits"), ("Ap
           ("Approvals", "approvals_from_enquiries"))
 HOW = {"sum": "the councils' figures added up",
        "ratio": "recomputed from the councils' numerators and denominators added up",
-       "median": "the median over all the councils' cases pooled"}
+       "median": "the median over all the councils' cases pooled",
+       "money": "the councils' pounds added up"}
 
 
 @dataclass
@@ -139,7 +140,7 @@ class RegionReport:
                                                      "from."]) if rows else None
 
     def comparison(self, entry: "RegionKpi") -> Table:
-        kpi, sums = entry.kpi, entry.aggregation == "sum"
+        kpi, sums = entry.kpi, entry.sums
         best = "highest" if kpi.polarity == "higher" else "lowest"
         head = ["Council", self.label] + (["Share of region", "Difference from the average council"] if sums
                                           else ["Difference from the region"]) + ([f"Rank (1 = {best})"]
@@ -349,9 +350,8 @@ class RegionReport:
 
     def definitions(self) -> Table:
         from fosterreport.kpis.catalogue import CATALOGUE
-        from fosterreport.region.figures import aggregation
 
-        rows = [Row(kpi.label, [Cell(kpi.definition, "text"), Cell(HOW[aggregation(kpi)].capitalize() + ".", "text")],
+        rows = [Row(kpi.label, [Cell(kpi.definition, "text"), Cell(HOW[kpi.aggregation].capitalize() + ".", "text")],
                     code=kpi.id) for kpi in CATALOGUE if kpi.id in self.region.values]
         return Table("definitions", "Measures and how the region's figure is made",
                      ["Measure (id)", "Definition", "The region's figure"], rows, style="definitions")

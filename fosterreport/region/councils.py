@@ -17,7 +17,6 @@ councils go on.
 from __future__ import annotations
 
 import os
-import statistics
 import traceback
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,8 +34,6 @@ if TYPE_CHECKING:
 
 #: The output sub-folder of the regional report (so no council folder may have this name).
 REGION_FOLDER = "region"
-#: The KPIs whose regional value is a median over the councils' pooled records.
-MEDIANS = ("median_days_enquiry_to_approval", "median_days_application_to_approval")
 #: Sections of ``fosterreport.toml`` a council takes from the region's config unless it
 #: sets them itself (key by key), so that the hub's figures follow one set of rules.
 INHERITED = ("rules", "publication")
@@ -171,12 +168,9 @@ class CouncilOutcome:
     #: Contract extract name -> the file's name as the council saved it.
     files: dict[str, str] = field(default_factory=dict)
     newest: date | None = None
+    #: Its KPIs, whose figures (period, year before, trend years) keep what they were
+    #: made from: the region's own figures are made from them.
     results: "KpiResults | None" = None
-    #: Period slug -> KPI id -> figure (with numerator and denominator), for the previous
-    #: period and the trend years, from which the region's own figures are made.
-    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: Period slug -> median KPI id -> the day counts the median is taken over.
-    samples: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     paths: list[Path] = field(default_factory=list)
     pages: int | None = None
     notices: list[str] = field(default_factory=list)
@@ -206,47 +200,6 @@ def trend_periods(period: "Period", years: int) -> list["Period"]:
     from fosterreport.periods import make_period
 
     return [make_period(year) for year in range(period.year - years + 1, period.year + 1)] if years else []
-
-
-def median_samples(frames: dict, period: "Period") -> dict[str, list[int]]:
-    """The day counts behind the two median KPIs, as :mod:`fosterreport.kpis.recruitment`
-    selects them, so the region's median can be taken over every council's cases pooled
-    (a median of medians is not the median). A test checks both agree council by council."""
-    if "enquiries" not in frames:
-        return {}
-    from fosterreport.kpis.measures import within
-
-    enquiries = frames["enquiries"]
-    approved = enquiries[within(enquiries["approval_date"], period)]
-    assessed = approved[approved["application_date"].notna()]
-
-    def days(later, earlier) -> list[int]:
-        return sorted(int(day) for day in (later - earlier).dt.days.dropna())
-
-    return {MEDIANS[0]: days(approved["approval_date"], approved["enquiry_date"]),
-            MEDIANS[1]: days(assessed["approval_date"], assessed["application_date"])}
-
-
-def pooled_median(samples: list[int]) -> float | None:
-    """The median of the pooled cases; an even count gives the mean of the middle two."""
-    return float(statistics.median(samples)) if samples else None
-
-
-def regional_inputs(extracts, period: "Period", config: Config, trend: int, kpi_ids) -> tuple[dict, dict]:
-    """Figures (with numerators and denominators) and median samples for the previous
-    period and each trend year; the current period's figures are in the KPI results."""
-    from fosterreport.kpis.catalogue import TREND_SECTIONS
-    from fosterreport.kpis.engine import figures_for, select
-
-    kpis = select(kpi_ids)
-    wanted: dict[str, tuple["Period", list]] = {period.previous().slug: (period.previous(), kpis)}
-    for year in trend_periods(period, trend):
-        if year.slug not in wanted and year.slug != period.slug:
-            wanted[year.slug] = (year, [kpi for kpi in kpis if kpi.section in TREND_SECTIONS])
-    figures = {slug: figures_for(extracts.frames, when, config, chosen) for slug, (when, chosen) in wanted.items()}
-    samples = {slug: median_samples(extracts.frames, when) for slug, (when, _) in wanted.items()}
-    samples[period.slug] = median_samples(extracts.frames, period)
-    return figures, samples
 
 
 @dataclass
@@ -317,7 +270,6 @@ def _compute(loaded: LoadedCouncil, period: "Period", trend: int, kpi_ids) -> No
 
     outcome = loaded.outcome
     outcome.results = compute_kpis(loaded.extracts, period, loaded.config, trend=trend, kpi_ids=kpi_ids)
-    outcome.figures, outcome.samples = regional_inputs(loaded.extracts, period, loaded.config, trend, kpi_ids)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def _kpi(entry: RegionKpi) -> dict[str, Any]:
         "label": kpi.label,
         "unit": kpi.unit,
         "polarity": kpi.polarity,
-        "aggregation": entry.aggregation,
+        "aggregation": "sum" if entry.sums else entry.aggregation,  # pounds add up: a sum, as documented
         "region": {
             "value": _hidden(entry.value, hide),
             "numerator": _hidden(entry.numerator, hide),

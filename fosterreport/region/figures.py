@@ -1,15 +1,18 @@
 """The region's figures: each council's value side by side with the regional one.
 
-How a regional figure is made depends on what the KPI is (:func:`aggregation`):
+How a regional figure is made is the KPI's ``aggregation``, declared in the catalogue, and
+it is made from the councils' own figures (:class:`~fosterreport.kpis.results.Figure`,
+which keep what they were computed from), for the period, the year before and every
+trend year alike:
 
-* **sum** — counts, money totals and averages over time (``average_children_placed``) add
-  up across councils: each council's households, children and pounds are its own.
+* **sum** and **money** — counts, pounds and averages over time (``average_children_placed``)
+  add up across councils: each council's households, children and pounds are its own.
 * **ratio** — rates, ratios and ``cost_per_placement_week`` are recomputed from the
   councils' numerators and denominators summed: Σ approvals ÷ Σ enquiries, never a mean
   of the councils' rates (which would weigh a council of 30 households like one of 300).
 * **median** — the two medians are taken over every council's cases pooled. A median
-  cannot be made from the councils' medians, so the workers send the day counts
-  themselves (a few dozen numbers per council), never their records.
+  cannot be made from the councils' medians, so each figure keeps its day counts (a few
+  dozen numbers per council), never the records.
 
 Each council gets a **rank** (1 = best in the KPI's polarity; ties share a rank, the next
 rank is skipped; neutral KPIs are not ranked) and a **distance**: its value minus the
@@ -17,9 +20,11 @@ regional value for ratios and medians, and minus the average council's (the regi
 total ÷ the councils reporting it) for sums, whose regional value is a total; sums also
 get each council's **share** of the total.
 
-Small-number suppression is decided here, once, so the report, the JSON and the CSV
-agree: a council's figure by its own ``suppress_below``, the region's by the largest of
-the region's and its councils'. A suppressed figure has no rank, distance or share, and
+Small-number suppression is decided here, by the one rule of
+:func:`fosterreport.kpis.results.withheld` on each figure's own basis (the regional
+figure's basis is the councils' added up), so the report, the JSON and the CSV agree: a
+council's figure by its own ``suppress_below``, the region's by the largest of the
+region's and its councils'. A suppressed figure has no rank, distance or share, and
 ranks are counted among the published figures only, so a gap in the ranks cannot point
 at a hidden one.
 """
@@ -27,93 +32,36 @@ at a hidden one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from fosterreport.formatting import is_suppressed
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, TREND_SECTIONS, Kpi
 from fosterreport.kpis.comparison import difference, direction
-from fosterreport.region.councils import MEDIANS, CouncilOutcome, pooled_median, trend_periods
+from fosterreport.kpis.results import Figure, median_days, ratio_value, withheld
+from fosterreport.region.councils import CouncilOutcome, trend_periods
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
     from fosterreport.periods import Period
 
-PENCE = Decimal("0.01")
-#: A money KPI that is a ratio (outturn ÷ placement weeks), not a total.
-MONEY_RATIOS = ("cost_per_placement_week",)
 
-
-def aggregation(kpi: Kpi) -> str:
-    """``sum``, ``ratio`` or ``median``: how the KPI's regional value is made."""
-    if kpi.id in MEDIANS:
-        return "median"
-    if kpi.unit in ("rate", "ratio") or kpi.id in MONEY_RATIOS:
-        return "ratio"
-    return "sum"
-
-
-@dataclass
-class Part:
-    """One council's contribution to a regional figure."""
-
-    value: Any
-    numerator: Any = None
-    denominator: Any = None
-    samples: list[int] | None = None
-
-
-@dataclass
-class Made:
-    """A figure made for the region (or one council), with what it was made from."""
-
-    value: Any
-    numerator: Any = None
-    denominator: Any = None
-    cases: int | None = None
-
-
-def combine(kpi: Kpi, parts: list[Part]) -> Made:
-    """The regional figure from the councils' parts (see the module docstring)."""
-    how = aggregation(kpi)
-    if how == "median":
-        pooled = sorted(day for part in parts for day in (part.samples or []))
-        return Made(pooled_median(pooled), cases=len(pooled))
-    if how == "sum":
-        values = [part.value for part in parts if part.value is not None]
-        return Made(sum(values[1:], values[0]) if values else None)
-    if any(part.numerator is None or part.denominator is None for part in parts):
-        return Made(None)
-    if kpi.id in MONEY_RATIOS:  # pounds ÷ weeks, rounded to the penny as finance.py does
-        outturn = sum((Decimal(part.numerator) for part in parts), Decimal("0.00"))
-        days = sum(round(float(part.denominator) * 7) for part in parts)
-        value = None if days == 0 else (outturn * 7 / Decimal(days)).quantize(PENCE, rounding=ROUND_HALF_UP)
-        return Made(value, outturn, days / 7)
-    numerator = sum(part.numerator for part in parts)
-    denominator = sum(part.denominator for part in parts)
-    value = None if denominator == 0 else float(numerator) / float(denominator)
-    return Made(value, numerator, denominator)
-
-
-def is_small(kpi: Kpi, made: Made, threshold: int) -> bool:
-    """Should this figure print as "c"? Counts by themselves; rates and ratios by their
-    numerator or denominator; medians by the number of cases; money never."""
-    if not threshold or made.value is None and made.numerator is None and made.cases is None:
-        return False
-
-    def small(count) -> bool:
-        try:
-            return count is not None and is_suppressed(int(count), threshold)
-        except (TypeError, ValueError):
-            return False
-
-    if kpi.unit == "money":
-        return False
-    if kpi.unit == "count":
-        return small(made.value)
-    if aggregation(kpi) == "median":
-        return small(made.cases)
-    return small(made.numerator) or small(made.denominator)
+def combine(kpi: Kpi, figures: list[Figure]) -> Figure:
+    """The regional figure from the councils' figures, by the KPI's aggregation (see the
+    module docstring); its basis is theirs added up."""
+    bases = {len(figure.basis) for figure in figures}
+    basis = tuple(map(sum, zip(*(figure.basis for figure in figures)))) if len(bases) == 1 else ()
+    if kpi.aggregation == "median":
+        pooled = tuple(sorted(day for figure in figures for day in figure.samples or ()))
+        return Figure(median_days(pooled), samples=pooled, basis=(len(pooled),))
+    if kpi.aggregation in ("sum", "money"):
+        values = [figure.value for figure in figures if figure.value is not None]
+        return Figure(sum(values[1:], values[0]) if values else None, basis=basis)
+    if any(figure.numerator is None or figure.denominator is None for figure in figures):
+        return Figure(None)
+    numerator = sum(figure.numerator for figure in figures[1:]) + figures[0].numerator
+    denominator = sum(figure.denominator for figure in figures[1:]) + figures[0].denominator
+    return Figure(ratio_value(numerator, denominator, kpi.unit), numerator=numerator, denominator=denominator,
+                  basis=basis)
 
 
 # -- results ------------------------------------------------------------------------------
@@ -160,6 +108,11 @@ class RegionKpi:
     note: str | None = None
 
     @property
+    def sums(self) -> bool:
+        """A total (of counts or pounds), whose councils each have a share of it."""
+        return self.aggregation in ("sum", "money")
+
+    @property
     def ranked(self) -> bool:
         return self.kpi.polarity != "neutral"
 
@@ -203,22 +156,6 @@ class RegionResults:
     def __contains__(self, kpi_id: str) -> bool:
         return kpi_id in self.values
 
-    def to_json(self) -> dict[str, Any]:
-        """The stable JSON shape of docs/region.md (``docs/region.schema.json``)."""
-        from fosterreport.region.export import to_json
-
-        return to_json(self)
-
-    def to_json_text(self) -> str:
-        from fosterreport.region.export import to_json_text
-
-        return to_json_text(self)
-
-    def to_csv(self) -> str:
-        from fosterreport.region.export import to_csv
-
-        return to_csv(self)
-
 
 # -- comparing the councils ---------------------------------------------------------------
 
@@ -240,29 +177,35 @@ def place(entry: RegionKpi) -> None:
     if entry.value is None or entry.suppressed:
         return
     published = [f for f in entry.councils.values() if f.value is not None]
-    if entry.aggregation == "sum":
+    if entry.sums:
         average = entry.value / (Decimal(len(published)) if isinstance(entry.value, Decimal) else len(published))
         shares = entry.value > 0 and all(f.value >= 0 for f in published)
     for figure in published:
         if figure.suppressed:
             continue
-        if entry.aggregation == "sum":
+        if entry.sums:
             figure.distance = figure.value - average
             figure.share = float(figure.value) / float(entry.value) if shares else None
         else:
             figure.distance = figure.value - entry.value
 
 
-def _parts(councils: list[CouncilOutcome], kpi_id: str, slug: str, current: bool) -> list[Part] | None:
-    """The councils' parts for one period; None when any council lacks the figure."""
-    parts = []
-    for council in councils:
-        found = council.results.values.get(kpi_id) if current else council.figures.get(slug, {}).get(kpi_id)
-        if found is None:
-            return None
-        samples = council.samples.get(slug, {}).get(kpi_id) if kpi_id in MEDIANS else None
-        parts.append(Part(found.value, found.numerator, found.denominator, samples))
-    return parts
+def council_figure(council: CouncilOutcome, kpi_id: str, period: "Period") -> Figure | None:
+    """A council's own figure of a KPI for the period, the year before, or a trend year."""
+    results = council.results
+    found = results.values.get(kpi_id)
+    if found is not None and period == results.period:
+        return found.figure
+    if found is not None and period == results.period.previous():
+        return found.before
+    point = next((point for point in results.trend if point.period == period), None)
+    return None if point is None else point.figures.get(kpi_id)
+
+
+def _figures(councils: list[CouncilOutcome], kpi_id: str, period: "Period") -> list[Figure] | None:
+    """The councils' figures for one period; None when any council lacks the figure."""
+    figures = [council_figure(council, kpi_id, period) for council in councils]
+    return None if any(figure is None for figure in figures) else figures
 
 
 def _entry(kpi: Kpi, built: list[CouncilOutcome], period: "Period", config: "Config",
@@ -270,28 +213,25 @@ def _entry(kpi: Kpi, built: list[CouncilOutcome], period: "Period", config: "Con
     reporting = [council for council in built if kpi.id in council.results.values]
     if not reporting:
         return None
-    previous_slug = period.previous().slug
-    made = combine(kpi, _parts(reporting, kpi.id, period.slug, current=True))
-    before_parts = _parts(reporting, kpi.id, previous_slug, current=False)
-    before = combine(kpi, before_parts) if before_parts is not None else Made(None)
+    made = combine(kpi, _figures(reporting, kpi.id, period))
+    before_figures = _figures(reporting, kpi.id, period.previous())
+    before = combine(kpi, before_figures) if before_figures is not None else None
+    previous = None if before is None else before.value
     entry = RegionKpi(
-        kpi=kpi, aggregation=aggregation(kpi), value=made.value, numerator=made.numerator,
-        denominator=made.denominator, cases=made.cases, previous=before.value,
-        change=difference(made.value, before.value),
-        direction=direction(made.value, before.value, kpi.polarity, config.rules.similar_tolerance),
-        suppressed=is_small(kpi, made, threshold), previous_suppressed=is_small(kpi, before, threshold),
+        kpi=kpi, aggregation=kpi.aggregation, value=made.value, numerator=made.numerator,
+        denominator=made.denominator, cases=made.cases, previous=previous,
+        change=difference(made.value, previous),
+        direction=direction(made.value, previous, kpi.polarity, config.rules.similar_tolerance),
+        suppressed=withheld(made, threshold), previous_suppressed=withheld(before, threshold),
         not_reporting=[council.key for council in built if council not in reporting],
         note=next((v.note for c in reporting if (v := c.results.values[kpi.id]).note), None))
     for council in reporting:
         own = council.results.values[kpi.id]
-        part = _parts([council], kpi.id, period.slug, current=True)[0]
-        mine = combine(kpi, [part])
-        earlier = _parts([council], kpi.id, previous_slug, current=False)
         entry.councils[council.key] = CouncilFigure(
             value=own.value, previous=own.previous, direction=own.direction, numerator=own.numerator,
-            denominator=own.denominator, cases=mine.cases, note=own.note,
-            suppressed=is_small(kpi, mine, council.suppress_below),
-            previous_suppressed=bool(earlier) and is_small(kpi, combine(kpi, earlier), council.suppress_below))
+            denominator=own.denominator, cases=own.figure.cases, note=own.note,
+            suppressed=withheld(own.figure, council.suppress_below),
+            previous_suppressed=withheld(own.before, council.suppress_below))
     rank(entry.councils, kpi.polarity)
     place(entry)
     return entry
@@ -306,13 +246,12 @@ def _trend(values: dict[str, RegionKpi], built: list[CouncilOutcome], period: "P
             if entry.kpi.section not in TREND_SECTIONS:
                 continue
             councils = [c for c in built if c.key in entry.councils]
-            current = year.slug == period.slug
-            if not current and not any(kpi_id in c.figures.get(year.slug, {}) for c in councils):
+            found = [council_figure(council, kpi_id, year) for council in councils]
+            if not any(figure is not None for figure in found):
                 continue
-            parts = _parts(councils, kpi_id, year.slug, current=current)
-            made = combine(entry.kpi, parts) if parts is not None else Made(None)
+            made = combine(entry.kpi, found) if all(figure is not None for figure in found) else Figure(None)
             point.values[kpi_id] = made.value
-            point.suppressed[kpi_id] = is_small(entry.kpi, made, threshold)
+            point.suppressed[kpi_id] = withheld(made, threshold)
         points.append(point)
     return points
 

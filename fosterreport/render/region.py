@@ -91,6 +91,7 @@ def render_region(region: "RegionResults", config: "Config", out_dir: Path, form
     import re
 
     from fosterreport.build import kpis_json
+    from fosterreport.region.export import to_json_text as region_json_text
     from fosterreport.region.context import build_region_context
     from fosterreport.render.templates import render
 
@@ -118,5 +119,5 @@ def render_region(region: "RegionResults", config: "Config", out_dir: Path, form
         text_md = render(config, "md", "region.md.j2", report=context)
         text_md = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text_md))
         rendered.outputs[paths["md"]] = (text_md.strip() + "\n").encode("utf-8")
-    rendered.outputs[paths["json"]] = kpis_json(region)
+    rendered.outputs[paths["json"]] = kpis_json(region_json_text(region))
     return rendered
