@@ -217,6 +217,8 @@ def test_trend_years_taken_from_the_period_and_the_year_before_are_as_computed(s
     period = make_period(2024)
     results = compute_kpis(sample, period, trend=5)
     wanted = [kpi for kpi in select(None) if kpi.section in ("households", "recruitment")]
+    assert [point.period.label for point in results.trend] == ["2019/20", "2020/21", "2021/22", "2022/23",
+                                                               "2023/24"]  # the loop below has five years
     for point in results.trend:
         fresh = figures_for(sample.frames, point.period, Config(), wanted)
         assert point.values == {kpi_id: figure.value for kpi_id, figure in fresh.items()}
@@ -227,6 +229,7 @@ def test_sections_give_the_same_figures_with_or_without_the_shared_selections(sa
     config = Config()
     shared = Derived(sample.frames)
     for period in (make_period(2024), make_period(2023), make_period(2023, 2), make_period(2024, 3, ytd=True)):
+        assert all(name in sample.frames for _, required in MODULES.values() for name in required)
         for section, (module, required) in MODULES.items():
             if all(name in sample.frames for name in required):
                 assert module.compute(shared, period, config) == module.compute(dict(sample.frames), period,

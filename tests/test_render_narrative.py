@@ -100,7 +100,8 @@ def test_raw_html_never_reaches_an_output(tmp_path):
         assert "tracker.example" not in text
         assert "onclick" not in text
     assert '<a href="https://example.org/" rel="noopener noreferrer">good link</a>' in html
-    assert "Before  after." in md or "Before after." in md
+    # the image is dropped, the sentence around it kept (in both)
+    assert "\nBefore  after.\n" in md and "<p>Before  after.</p>" in html
 
 
 def test_narrative_headings_start_below_the_section_heading():

@@ -30,7 +30,9 @@ def test_a_pdf_never_loads_what_the_fetcher_refuses(tmp_path):
             '<body><h1>T</h1><img alt="outside" src="file:///etc/passwd"></body></html>')
     data, pages, warnings = render_pdf(html, tmp_path)
     assert data.startswith(b"%PDF") and pages == 1
-    assert any("blocked by fosterreport" in w or "passwd" in w for w in warnings)
+    # both refusals are the fetcher's own (a warning merely naming the file would not do)
+    assert any("blocked by fosterreport: file:///etc/passwd" in w for w in warnings), warnings
+    assert any("blocked by fosterreport: http://example.invalid/x.css" in w for w in warnings), warnings
     assert b"root:" not in data
 
 

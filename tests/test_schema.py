@@ -9,7 +9,7 @@ DOC = Path(__file__).parent.parent / "docs" / "extracts.md"
 
 def test_docs_extracts_md_is_generated_from_the_models():
     assert DOC.read_text(encoding="utf-8") == schema.as_markdown(), (
-        "docs/extracts.md is stale: run `fosterreport schema --format markdown > docs/extracts.md`")
+        "docs/extracts.md is stale: run `python tests/regenerate_golden.py` (it regenerates every golden file and doc)")
 
 
 def test_contract_lists_codes_with_labels_and_aliases():
