@@ -25,11 +25,12 @@ import textwrap
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Annotated, Any, Iterable, Literal
 
 import annotated_types
 from pydantic import (
-    BaseModel, ConfigDict, Field, FiniteFloat, ValidationError, ValidationInfo, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, FiniteFloat, Strict, ValidationError, ValidationInfo, field_validator,
+    model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -40,6 +41,9 @@ CONFIG_NAME = "fosterreport.toml"
 #: The error type of every problem found by the checks below (rather than by pydantic's
 #: own types): its message is the whole sentence, key included.
 PROBLEM = "config_problem"
+
+#: A target or benchmark: a finite number (TOML's inf and nan, true and "0.95" refused).
+Number = Annotated[FiniteFloat, Strict()]
 
 #: The paths a file may set, per table, and what each must be.
 PATHS = {"report": (("narrative", "folder"), ("templates", "folder"), ("logo", "logo")),
@@ -178,7 +182,7 @@ class Rules(Section):
 
 
 class Benchmark(Section):
-    value: FiniteFloat = Field(description="The benchmark, in the KPI's unit (a rate as a fraction).")
+    value: Number = Field(description="The benchmark, in the KPI's unit (a rate as a fraction).")
     label: str = Field(description="Who measured it and when, printed beside the figure.")
     source: str | None = Field(None, description="Where it was published.")
 
@@ -203,7 +207,7 @@ class Config(Section):
                                                                  "this file.")
     data: DataSettings = Field(DataSettings(), description="Where the extracts are, and how to read them.")
     rules: Rules = Field(Rules(), description="The rules the KPIs are judged by.")
-    targets: dict[str, FiniteFloat] = Field(
+    targets: dict[str, Number] = Field(
         {}, examples=[{"approvals.MAINSTREAM": 35, "enquiry_to_approval_rate": 0.12, "reviews_on_time_rate": 0.95}],
         description="Targets keyed by KPI id, or id.CODE for one breakdown key (`fosterreport kpis --list`). "
                     "A rate is a fraction: 0.95, not 95.")
@@ -245,7 +249,8 @@ class Config(Section):
                 continue  # not a number: pydantic's own error says so
             problem = value_problem(ref, float(number))
             if problem:
-                problems.append(_problem((key,), f"[{info.field_name}] '{key}' = {number!r}: {problem}", number))
+                shown = repr(number) if abs(number) < 1e15 else f"{number:g}"  # as typed, unless huge
+                problems.append(_problem((key,), f"[{info.field_name}] '{key}' = {shown}: {problem}", number))
         _fail(info.field_name, problems)
         return checked
 
@@ -434,7 +439,9 @@ def toml_value(value: Any) -> str:
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+    """``text`` as comment lines; a no-break space (in "From 1 to 36") is never broken."""
+    lines = textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+    return [line.replace("\xa0", " ") for line in lines]
 
 
 def _bounds(info) -> str:
@@ -442,7 +449,7 @@ def _bounds(info) -> str:
     low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
     high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
     if low is not None and high is not None:
-        return f" From {low} to {high}."
+        return f" From\xa0{low}\xa0to\xa0{high}."
     return ""
 
 
