@@ -292,22 +292,28 @@ def _path_problem(base: Path, table: str, key: str, relative: str, kind: str) ->
     be there: a folder for ``kind="folder"``, an SVG, PNG or JPEG file for ``"logo"``.
     Nothing outside the project is ever read, and nothing falls back silently."""
     where = f"[{table}] {key} {relative!r}"
-    project = Path(base).resolve()
+    try:
+        problem = _where_path_leads(Path(base).resolve(), relative, kind)
+    except (OSError, ValueError, RuntimeError) as error:  # a NUL byte, a symlink loop, no permission
+        problem = f": cannot be used: {error}"
+    return None if problem is None else _problem((key,), where + problem, relative)
+
+
+def _where_path_leads(project: Path, relative: str, kind: str) -> str | None:
     path = (project / relative).resolve()
-    problem = None
     if not path.is_relative_to(project):
-        problem = f"{where} must be inside the project folder {project}"
-    elif not path.exists():
+        return f" must be inside the project folder {project}"
+    if not path.exists():
         siblings = [p.name for p in path.parent.iterdir() if p.is_dir() == (kind == "folder")] \
             if path.parent.is_dir() else []
-        problem = f"{where}: {'folder' if kind == 'folder' else 'file'} not found: {path}{_hint(path.name, siblings)}"
-    elif kind == "folder" and not path.is_dir():
-        problem = f"{where}: not a folder: {path}"
-    elif kind == "logo" and not path.is_file():
-        problem = f"{where}: not a file: {path}"
-    elif kind == "logo" and mimetypes.guess_type(path.name)[0] not in LOGO_TYPES:
-        problem = f"{where}: use an SVG, PNG or JPEG file"
-    return None if problem is None else _problem((key,), problem, relative)
+        return f": {'folder' if kind == 'folder' else 'file'} not found: {path}{_hint(path.name, siblings)}"
+    if kind == "folder" and not path.is_dir():
+        return f": not a folder: {path}"
+    if kind == "logo" and not path.is_file():
+        return f": not a file: {path}"
+    if kind == "logo" and mimetypes.guess_type(path.name)[0] not in LOGO_TYPES:
+        return ": use an SVG, PNG or JPEG file"
+    return None
 
 
 # -- messages --------------------------------------------------------------------------

@@ -49,7 +49,7 @@ CASES = [
     Case("count_target_too_large", '[targets]\napprovals = 1e15\n', (
         "{config}:2: [targets] 'approvals' = 1e+15: too large: a count must lie between -1e15 and 1e15",)),
     Case("money_target_too_large", '[targets]\n"outturn.Staffing" = -2e15\n', (
-        "{config}:2: [targets] 'outturn.Staffing' = -2e+15: too large: a money must lie between -1e15 and 1e15",)),
+        "{config}:2: [targets] 'outturn.Staffing' = -2e+15: too large: a sum of money must lie between -1e15 and 1e15",)),
     Case("boolean_target", '[targets]\napprovals = true\n', (
         "{config}:2: 'targets.approvals': Input should be a valid number",)),
     Case("text_target", '[targets]\nreviews_on_time_rate = "95%"\n', (
@@ -83,6 +83,8 @@ CASES = [
         "{config}:2: [report] logo 'assets': not a file: {project}/assets",), ("assets/",)),
     Case("logo_not_an_image", '[report]\nlogo = "logo.gif"\n', (
         "{config}:2: [report] logo 'logo.gif': use an SVG, PNG or JPEG file",), ("logo.gif",)),
+    Case("logo_path_with_a_nul_byte", '[report]\nlogo = "logo\\u0000.svg"\n', (
+        "{config}:2: [report] logo 'logo\\x00.svg': cannot be used: embedded null byte",)),
     # -- code maps and header aliases against the contract --------------------------------------
     Case("code_map_to_unknown_code", '[data.codes.deregistration_reason]\n"RET" = "RETIRED"\n', (
         "{config}:2: [data.codes.deregistration_reason] 'RET' = 'RETIRED': not a deregistration_reason code "

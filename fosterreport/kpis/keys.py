@@ -22,6 +22,11 @@ from fosterreport.kpis.catalogue import BY_ID, Kpi, closest_id
 LARGEST = 1e15
 
 
+#: What a value of each unit is, in the messages.
+_WHAT = {"count": "a count", "ratio": "a ratio", "number": "an average", "days": "a number of days",
+         "money": "a sum of money"}
+
+
 @dataclass(frozen=True)
 class KeyRef:
     """A ``[targets]``/``[benchmarks]`` key: ``approvals`` or ``approvals.MAINSTREAM``."""
@@ -81,5 +86,5 @@ def value_problem(ref: KeyRef, value: float) -> str | None:
         hint = f" (did you mean {value / 100:g}?)" if 1 < value <= 100 else ""
         return f"a rate is a fraction from 0 to 1{hint}"
     if abs(value) >= LARGEST:
-        return f"too large: a {ref.kpi.unit} must lie between -1e15 and 1e15"
+        return f"too large: {_WHAT.get(ref.kpi.unit, 'a figure')} must lie between -1e15 and 1e15"
     return None
