@@ -1,25 +1,81 @@
 """``fosterreport.toml``: typed settings, each documented where it is declared.
 
-The file is optional; with none, every default below applies. Unknown keys and wrong
-types are configuration errors (exit 2) that name the key, the file and, where the key
-can be found in the text, its line, and suggest the closest valid key — all of them at
-once, then stop.
+The file is optional; with none, every default below applies. Everything about it is
+checked once, here, when it is loaded (or when a :class:`Config` is built in Python),
+before any extract is read: unknown keys and wrong types, ``[targets]`` and
+``[benchmarks]`` keys against the KPI catalogue and their values against the KPI's
+unit, every path it names (inside the project folder, and there), and every
+``[data.columns]``/``[data.codes]`` mapping against the extract contract. Every problem
+is a :class:`~fosterreport.exceptions.ConfigError` (exit 2) naming the key and, where
+the key can be found in the text, ``file:line``, with the closest valid key — all of
+them at once, then stop. So no later stage ever finds a problem with the config.
+
+Each setting's ``description`` (and ``examples``, where the default shows nothing) is
+also what ``fosterreport init`` writes into its commented ``fosterreport.toml``
+(:func:`commented_toml`).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
+import mimetypes
 import re
+import textwrap
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import annotated_types
+from pydantic import (
+    BaseModel, ConfigDict, Field, FiniteFloat, Strict, ValidationError, ValidationInfo, field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fosterreport.exceptions import ConfigError
 
 CONFIG_NAME = "fosterreport.toml"
+
+#: The error type of every problem found by the checks below (rather than by pydantic's
+#: own types): its message is the whole sentence, key included.
+PROBLEM = "config_problem"
+
+#: A target or benchmark: a finite number (TOML's inf and nan, true and "0.95" refused).
+Number = Annotated[FiniteFloat, Strict()]
+
+#: The paths a file may set, per table, and what each must be.
+PATHS = {"report": (("narrative", "folder"), ("templates", "folder"), ("logo", "logo")),
+         "data": (("path", "folder"),)}
+
+#: Logo files the report can embed, by the type their name implies.
+LOGO_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+def _problem(loc: tuple, message: str, value: Any = None) -> InitErrorDetails:
+    return InitErrorDetails(type=PydanticCustomError(PROBLEM, message), loc=loc, input=value)
+
+
+def _fail(title: str, problems: list) -> None:
+    """Raise every problem at once, each at its own location below the field checked."""
+    if problems:
+        raise ValidationError.from_exception_data(title, problems)
+
+
+def _again(error: ValidationError) -> list[InitErrorDetails]:
+    """The errors of a nested validation, to be raised again together with ours."""
+    again = []
+    for e in error.errors(include_url=False):
+        kind = PydanticCustomError(PROBLEM, e["msg"]) if e["type"] == PROBLEM else e["type"]
+        again.append(InitErrorDetails(type=kind, loc=e["loc"], input=e["input"],
+                                      **({"ctx": e["ctx"]} if "ctx" in e and e["type"] != PROBLEM else {})))
+    return again
+
+
+def _hint(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class Section(BaseModel):
@@ -27,86 +83,240 @@ class Section(BaseModel):
 
 
 class Authority(Section):
-    name: str = "Anyshire County Council"
-    """The council's name, printed on the cover and in every output."""
-    service: str = "Anyshire Fostering Service"
-    """The fostering service's name."""
+    name: str = Field("Anyshire County Council",
+                      description="The council's name, printed on the cover and in every output.")
+    service: str = Field("Anyshire Fostering Service", description="The fostering service's name.")
 
 
 class ReportSettings(Section):
-    title: str = "Fostering Service Annual Report"
-    """Report title; the period is appended (… 2022/23)."""
-    committee: str = "Corporate Parenting Board"
-    """The committee the report goes to."""
-    meeting_date: date | None = None
-    """Date of the meeting (ISO). Also pins the PDF's metadata dates."""
-    author: str = "Service Manager, Fostering"
-    """Report author (a role, not a person's name, is usual)."""
-    status: Literal["Public", "Exempt"] = "Public"
-    """Printed on the cover."""
-    narrative: str = "narrative"
-    """Folder of <section>.md narrative files, relative to the config file."""
-    templates: str | None = None
-    """Optional folder of template overrides with the built-in templates' names."""
-    formats: list[Literal["html", "pdf", "md"]] = ["html", "pdf", "md"]
-    """Which outputs `build` writes."""
-    logo: str | None = None
-    """Optional logo, which must be inside the project folder."""
+    title: str = Field("Fostering Service Annual Report",
+                       description='Report title; the period is appended: "… 2023/24".')
+    committee: str = Field("Corporate Parenting Board", description="The committee the report goes to.")
+    meeting_date: date | None = Field(None, examples=[date(2024, 5, 23)],
+                                      description="Date of the meeting (ISO), on the cover; it also pins the "
+                                                  "PDF's metadata dates.")
+    author: str = Field("Service Manager, Fostering",
+                        description="Report author (a role, not a person's name, is usual).")
+    status: Literal["Public", "Exempt"] = Field("Public", description="Printed on the cover.")
+    narrative: str = Field("narrative",
+                           description="Folder of <section>.md narrative files. When set, it must exist "
+                                       "inside the project folder; when not set, a missing narrative folder "
+                                       "just means no narratives.")
+    templates: str | None = Field(None, examples=["templates"],
+                                  description="Folder of overrides of the built-in templates, with the same "
+                                              "names; it must exist inside the project folder.")
+    formats: list[Literal["html", "pdf", "md"]] = Field(["html", "pdf", "md"],
+                                                        description="Which outputs `build` writes.")
+    logo: str | None = Field(None, examples=["assets/logo.svg"],
+                             description="An SVG, PNG or JPEG file inside the project folder, on the cover.")
 
 
 class DataSettings(Section):
-    path: str | None = None
-    """Folder of extracts, relative to the config file."""
-    columns: dict[str, dict[str, list[str]]] = {}
-    """Header aliases beyond the built-in ones: [data.columns.<file>] column = ["Header"]."""
-    codes: dict[str, dict[str, str]] = {}
-    """Local value -> contract code: [data.codes.<column>] or [data.codes."<file>.<column>"]."""
+    path: str | None = Field(None, examples=["data"],
+                             description="Folder of the CSV extracts, inside the project folder.")
+    columns: dict[str, dict[str, list[str]]] = Field(
+        {}, examples=[{"households": {"household_id": ["Foster Carer Ref"]}}],
+        description="Header aliases beyond the built-in ones, per extract and column.")
+    codes: dict[str, dict[str, str]] = Field(
+        {}, examples=[{"deregistration_reason": {"RET": "RESIGNED"}}],
+        description='Local values mapped to contract codes, per coded column (or "<file>.<column>" '
+                    "for one extract only).")
+
+    @field_validator("columns", mode="after")
+    @classmethod
+    def _known_columns(cls, value: dict[str, dict[str, list[str]]]) -> dict:
+        """Each ``[data.columns.<file>]`` names an extract and columns of it."""
+        from fosterreport.contract import EXTRACTS, columns
+
+        problems = []
+        for file, table in value.items():
+            if file not in EXTRACTS:
+                problems.append(_problem((file,), f"[data.columns.{file}]: no such extract{_hint(file, EXTRACTS)}"))
+                continue
+            names = [spec.name for spec in columns(EXTRACTS[file])]
+            problems.extend(_problem((file, column), f"[data.columns.{file}] {column}: no such column"
+                                                     f"{_hint(column, names)}")
+                            for column in table if column not in names)
+        _fail("columns", problems)
+        return value
+
+    @field_validator("codes", mode="after")
+    @classmethod
+    def _known_codes(cls, value: dict[str, dict[str, str]]) -> dict:
+        """Each ``[data.codes.<column>]`` names a coded column and maps to its codes."""
+        from fosterreport.contract import EXTRACTS, columns
+
+        coded = {(name, spec.name): spec for name, model in EXTRACTS.items()
+                 for spec in columns(model) if spec.cell.codes}
+        problems = []
+        for key, table in value.items():
+            file, _, column = key.rpartition(".")
+            specs = [spec for (name, col), spec in coded.items() if col == column and file in ("", name)]
+            if not specs:
+                problems.append(_problem((key,), f"[data.codes.{key}]: not a coded column"
+                                                 f"{_hint(column, sorted({c for _, c in coded}))}"))
+                continue
+            for local, code in table.items():
+                for spec in specs:
+                    allowed = [member.value for member in spec.cell.codes]
+                    if code not in allowed:
+                        problems.append(_problem((key, local), f"[data.codes.{key}] {local!r} = {code!r}: not a "
+                                                               f"{spec.name} code ({', '.join(allowed)})", code))
+                        break
+        _fail("codes", problems)
+        return value
 
 
 class Rules(Section):
-    assessment_timescale_months: int = Field(8, ge=1, le=36)
-    """Assessments approved within this many calendar months of application are on time."""
-    supervision_interval_days: int = Field(42, ge=1, le=366)
-    """Longest acceptable gap between supervision contacts."""
-    similar_tolerance: float = Field(0.02, ge=0, le=1)
-    """Direction of travel is "similar" when |change| is within this share of previous."""
-    rag_green_tolerance: float = Field(0.05, ge=0, le=1)
-    """Green when the shortfall against target is at most this share of the target."""
-    rag_red_threshold: float = Field(0.15, ge=0, le=1)
-    """Red when the shortfall is more than this share of the target; amber between."""
+    assessment_timescale_months: int = Field(
+        8, ge=1, le=36, description="Assessments approved within this many calendar months of application are on time.")
+    supervision_interval_days: int = Field(
+        42, ge=1, le=366, description="Longest acceptable gap between supervision contacts, in days.")
+    similar_tolerance: float = Field(
+        0.02, ge=0, le=1, description='Direction of travel is "similar" when the change is within this share '
+                                      "of the previous value.")
+    rag_green_tolerance: float = Field(
+        0.05, ge=0, le=1, description="Green when the shortfall against target is at most this share of the target.")
+    rag_red_threshold: float = Field(
+        0.15, ge=0, le=1, description="Red when the shortfall is more than this share of the target; amber between.")
 
 
 class Benchmark(Section):
-    value: float
-    label: str
-    source: str | None = None
+    value: Number = Field(description="The benchmark, in the KPI's unit (a rate as a fraction).")
+    label: str = Field(description="Who measured it and when, printed beside the figure.")
+    source: str | None = Field(None, description="Where it was published.")
 
 
 class Publication(Section):
-    suppress_below: int = Field(0, ge=0, le=100)
-    """Published counts from 1 to suppress_below − 1 print as "c", and rates built on them."""
+    suppress_below: int = Field(
+        0, ge=0, le=100, description='Published counts from 1 to suppress_below − 1 print as "c", and rates built '
+                                     "on them too (e.g. 5).")
 
 
 class Config(Section):
     """The whole of fosterreport.toml."""
 
-    authority: Authority = Authority()
-    report: ReportSettings = ReportSettings()
-    data: DataSettings = DataSettings()
-    rules: Rules = Rules()
-    targets: dict[str, float] = {}
-    """Targets keyed by KPI id or id.BREAKDOWN_KEY (e.g. "approvals.MAINSTREAM")."""
-    benchmarks: dict[str, Benchmark] = {}
-    """Benchmarks keyed like targets, shown beside the KPI with their label."""
-    publication: Publication = Publication()
-
+    # Declared first so that the checks of the sections below can read them.
     #: The folder relative paths are resolved against (the config file's folder).
     base: Path = Field(default_factory=Path.cwd, exclude=True)
     #: Where this config came from (None for defaults).
     source: Path | None = Field(default=None, exclude=True)
 
+    authority: Authority = Field(Authority(), description="Who the report is by.")
+    report: ReportSettings = Field(ReportSettings(), description="The report itself. Paths are relative to "
+                                                                 "this file.")
+    data: DataSettings = Field(DataSettings(), description="Where the extracts are, and how to read them.")
+    rules: Rules = Field(Rules(), description="The rules the KPIs are judged by.")
+    targets: dict[str, Number] = Field(
+        {}, examples=[{"approvals.MAINSTREAM": 35, "enquiry_to_approval_rate": 0.12, "reviews_on_time_rate": 0.95}],
+        description="Targets keyed by KPI id, or id.CODE for one breakdown key (`fosterreport kpis --list`). "
+                    "A rate is a fraction: 0.95, not 95.")
+    benchmarks: dict[str, Benchmark] = Field(
+        {}, examples=[{"enquiry_to_approval_rate": {"value": 0.11, "label": "LA benchmark (The Fostering Network)"},
+                       "deregistration_rate": {"value": 0.128, "label": "England mainstream 2022-23 (Ofsted)"}}],
+        description="Benchmarks keyed like targets, shown beside the KPI with their label.")
+    publication: Publication = Field(Publication(), description="What is withheld from the published report.")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_config_error(cls, data: Any, handler, info: ValidationInfo) -> "Config":
+        """Every problem becomes one ConfigError (exit 2); :func:`load_config` passes the
+        file's text in the validation context so that messages carry its line numbers."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            context = info.context or {}
+            where = context.get("where") or (data.get("source") if isinstance(data, dict) else None)
+            raise ConfigError(describe(error, str(where or CONFIG_NAME), context.get("text", ""))) from None
+
+    @field_validator("targets", "benchmarks", mode="wrap")
+    @classmethod
+    def _known_keys(cls, value: Any, handler, info: ValidationInfo) -> dict:
+        """Each key resolves to a KPI (or a breakdown key of it), each value fits its unit."""
+        from fosterreport.kpis.keys import resolve_key, unknown_key, value_problem
+
+        try:
+            checked, problems = handler(value), []
+        except ValidationError as error:
+            checked, problems = None, _again(error)
+        for key, item in (value.items() if isinstance(value, dict) else ()):
+            ref = resolve_key(str(key))
+            if ref is None:
+                problems.append(_problem((key,), f"[{info.field_name}] {unknown_key(str(key))}", key))
+                continue
+            number = item.get("value") if isinstance(item, dict) else getattr(item, "value", item)
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                continue  # not a number: pydantic's own error says so
+            problem = value_problem(ref, float(number))
+            if problem:
+                shown = repr(number) if abs(number) < 1e15 else f"{number:g}"  # as typed, unless huge
+                problems.append(_problem((key,), f"[{info.field_name}] '{key}' = {shown}: {problem}", number))
+        _fail(info.field_name, problems)
+        return checked
+
+    @field_validator("report", "data", mode="wrap")
+    @classmethod
+    def _paths(cls, value: Any, handler, info: ValidationInfo) -> Any:
+        """Each path the file sets (:data:`PATHS`) is inside the project folder, and there.
+
+        Checked on what the file says, so a wrong type elsewhere in the same table does
+        not hide a wrong path; a path left unset keeps its default unchecked."""
+        try:
+            checked, problems = handler(value), []
+        except ValidationError as error:
+            checked, problems = None, _again(error)
+        if isinstance(value, BaseModel):
+            value = {name: getattr(value, name) for name in value.model_fields_set}
+        base = info.data.get("base")  # None when base itself is wrong: that error is reported
+        for key, kind in PATHS[info.field_name]:
+            relative = value.get(key) if isinstance(value, dict) else None
+            if base is not None and isinstance(relative, str):
+                if problem := _path_problem(base, info.field_name, key, relative, kind):
+                    problems.append(problem)
+        _fail(info.field_name, problems)
+        return checked
+
     def resolve(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.base / relative).resolve()
+
+    def target_refs(self) -> dict:
+        """What each ``[targets]`` key refers to (:class:`~fosterreport.kpis.keys.KeyRef`),
+        every one of which resolved when the config was checked."""
+        from fosterreport.kpis.keys import resolve_key
+
+        return {key: resolve_key(key) for key in self.targets}
+
+
+def _path_problem(base: Path, table: str, key: str, relative: str, kind: str) -> InitErrorDetails | None:
+    """A path set in the config must lead (after symlinks) inside the project folder and
+    be there: a folder for ``kind="folder"``, an SVG, PNG or JPEG file for ``"logo"``.
+    Nothing outside the project is ever read, and nothing falls back silently."""
+    where = f"[{table}] {key} {relative!r}"
+    try:
+        problem = _where_path_leads(Path(base).resolve(), relative, kind)
+    except (OSError, ValueError, RuntimeError) as error:  # a NUL byte, a symlink loop, no permission
+        problem = f": cannot be used: {error}"
+    return None if problem is None else _problem((key,), where + problem, relative)
+
+
+def _where_path_leads(project: Path, relative: str, kind: str) -> str | None:
+    path = (project / relative).resolve()
+    if not path.is_relative_to(project):
+        return f" must be inside the project folder {project}"
+    if not path.exists():
+        siblings = [p.name for p in path.parent.iterdir() if p.is_dir() == (kind == "folder")] \
+            if path.parent.is_dir() else []
+        return f": {'folder' if kind == 'folder' else 'file'} not found: {path}{_hint(path.name, siblings)}"
+    if kind == "folder" and not path.is_dir():
+        return f": not a folder: {path}"
+    if kind == "logo" and not path.is_file():
+        return f": not a file: {path}"
+    if kind == "logo" and mimetypes.guess_type(path.name)[0] not in LOGO_TYPES:
+        return ": use an SVG, PNG or JPEG file"
+    return None
+
+
+# -- messages --------------------------------------------------------------------------
 
 
 def _valid_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
@@ -121,27 +331,71 @@ def _valid_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
     return keys
 
 
-def _line_of(text: str, key: str) -> int | None:
-    last = re.escape(key.split(".")[-1])
-    pattern = re.compile(rf'^\s*(\[.*{last}.*\]|"?{last}"?\s*=)', re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_KEY_PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
+_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]\]?")
+_ASSIGNMENT = re.compile(rf"^\s*({_KEY})\s*=")
 
 
-def _messages(error: ValidationError, text: str, where: str) -> list[str]:
-    valid = _valid_keys(Config)
-    messages = []
+def _parts(key: str) -> tuple[str, ...]:
+    """The parts of a (dotted, perhaps quoted) TOML key, as tomllib reads them."""
+    path, table = [], tomllib.loads(f"{key} = 0")
+    while isinstance(table, dict):
+        (name, table), = table.items()
+        path.append(name)
+    return tuple(path)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Where each table header and key of a TOML text is: its full path -> line number.
+
+    ``tomllib`` keeps no positions, so this reads the lines itself; a key it cannot
+    place (a multi-line value's insides) just goes without a line.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            if header := _HEADER.match(line):
+                table = _parts(header.group(1))
+                lines.setdefault(table, number)
+            elif assignment := _ASSIGNMENT.match(line):
+                lines.setdefault(table + _parts(assignment.group(1)), number)
+        except (tomllib.TOMLDecodeError, ValueError):
+            continue
+    return lines
+
+
+def _line_of(lines: dict[tuple[str, ...], int], loc: tuple) -> int | None:
+    """The line of the longest part of ``loc`` the text names (a key, else its table)."""
+    path = tuple(str(part) for part in loc)
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it can be, else quoted."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else toml_value(name)
+
+
+def describe(error: ValidationError, where: str, text: str = "") -> list[str]:
+    """One message per problem: ``file:line: …``, naming the key."""
+    valid, lines, messages = _valid_keys(Config), key_lines(text), []
     for item in error.errors(include_url=False):
-        key = ".".join(str(part) for part in item["loc"])
-        line = _line_of(text, key)
+        loc = item["loc"]
+        line = _line_of(lines, loc)
         place = f"{where}:{line}" if line else where
-        if item["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            messages.append(f"{place}: unknown key '{key}'{hint}")
+        key = ".".join(str(part) for part in loc)
+        if item["type"] == PROBLEM:
+            message = f"{place}: {item['msg']}"
+        elif item["type"] == "extra_forbidden":
+            message = f"{place}: unknown key '{key}'{_hint(key, valid)}"
         else:
-            messages.append(f"{place}: '{key}': {item['msg']}")
-    return messages
+            message = f"{place}: '{'.'.join(toml_key(str(part)) for part in loc)}': {item['msg']}"
+        messages.append((line or math.inf, message))
+    return [message for _, message in sorted(messages, key=lambda pair: pair[0])]  # in the file's order
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -163,7 +417,77 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError([f"{path}: not UTF-8 text"])
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([f"{path}: not valid TOML: {error}"])
-    try:
-        return Config(**raw, base=path.parent.resolve(), source=path.resolve())
-    except ValidationError as error:
-        raise ConfigError(_messages(error, text, str(path)))
+    for name in ("base", "source"):  # not settings: a file that names them is refused like any unknown key
+        if name in raw:
+            raise ConfigError(describe(ValidationError.from_exception_data(
+                "Config", [InitErrorDetails(type="extra_forbidden", loc=(name,), input=raw[name])]), str(path), text))
+    return Config.model_validate({**raw, "base": path.parent.resolve(), "source": path.resolve()},
+                                 context={"where": str(path), "text": text})
+
+
+# -- the commented file `init` writes --------------------------------------------------
+
+
+def toml_value(value: Any) -> str:
+    """One TOML value (a string, number, date, list or inline table)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+    if isinstance(value, (int, float, date)):
+        return value.isoformat() if isinstance(value, date) else repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items() if v is not None) + " }"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def _comment(text: str) -> list[str]:
+    """``text`` as comment lines; a no-break space (in "From 1 to 36") is never broken."""
+    lines = textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+    return [line.replace("\xa0", " ") for line in lines]
+
+
+def _bounds(info) -> str:
+    """ "From 1 to 36." from a field's ge/le constraints."""
+    low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+    if low is not None and high is not None:
+        return f" From\xa0{low}\xa0to\xa0{high}."
+    return ""
+
+
+def _example(info) -> Any:
+    return info.examples[0] if info.examples else info.get_default(call_default_factory=True)
+
+
+def commented_toml(header: str, keep: dict[str, Any] | None = None) -> str:
+    """``fosterreport.toml`` with every setting commented out, each under its description
+    and shown with its default (or, where the default shows nothing, its example).
+
+    ``keep`` maps dotted keys (``"data.path"``) to values written uncommented.
+    """
+    keep = keep or {}
+    out = [*_comment(header)]
+    for name, info in Config.model_fields.items():
+        if info.exclude:
+            continue
+        out += ["", *_comment(info.description), f"[{name}]"]
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for key, field in annotation.model_fields.items():
+                example = _example(field)
+                out += _comment(field.description + _bounds(field))
+                if isinstance(example, dict):  # [data.columns.<file>]: sub-tables of their own
+                    for sub, table in example.items():
+                        out.append(f"# [{name}.{key}.{toml_key(sub)}]")
+                        out += [f"# {toml_key(k)} = {toml_value(v)}" for k, v in table.items()]
+                elif f"{name}.{key}" in keep:
+                    out.append(f"{key} = {toml_value(keep[f'{name}.{key}'])}")
+                else:
+                    out.append(f"# {key} = {toml_value(example)}")
+        else:  # [targets] and [benchmarks]: tables of free keys
+            out += [f"# {toml_key(k)} = {toml_value(v)}" for k, v in _example(info).items()]
+    return "\n".join(out) + "\n"

@@ -12,7 +12,6 @@ tests can prove both paths give the same problems.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,6 @@ from fosterreport import checks
 from fosterreport.codes import code_key
 from fosterreport.config import Config
 from fosterreport.contract import EXTRACTS, ColumnSpec, DateOrder, NotBoth, RequiredWhen, columns
-from fosterreport.exceptions import ConfigError
 from fosterreport.extracts import RawExtract, discover, read_extract
 from fosterreport.problems import Problem, ProblemReport
 from fosterreport.records import Extracts, FileInfo
@@ -41,7 +39,7 @@ def missing_message(column: str) -> str:
     return f"{column} is blank; a value is required"
 
 
-# -- config that points into the contract ------------------------------------------------
+# -- config that points into the contract (checked when the config is loaded) ------------
 
 
 def code_maps(config: Config, name: str) -> CodeMap:
@@ -52,42 +50,6 @@ def code_maps(config: Config, name: str) -> CodeMap:
         if file in ("", name):
             maps.setdefault(column, {}).update({code_key(local): code for local, code in table.items()})
     return maps
-
-
-def check_config_mappings(config: Config) -> None:
-    """Unknown files, columns or codes in ``[data.columns]``/``[data.codes]`` stop the run."""
-    messages = []
-    where = str(config.source or "fosterreport.toml")
-    for file, table in config.data.columns.items():
-        if file not in EXTRACTS:
-            close = difflib.get_close_matches(file, list(EXTRACTS), n=1)
-            messages.append(f"{where}: [data.columns.{file}]: no such extract"
-                            + (f" (did you mean '{close[0]}'?)" if close else ""))
-            continue
-        names = [spec.name for spec in columns(EXTRACTS[file])]
-        for column in table:
-            if column not in names:
-                close = difflib.get_close_matches(column, names, n=1)
-                messages.append(f"{where}: [data.columns.{file}] {column}: no such column"
-                                + (f" (did you mean '{close[0]}'?)" if close else ""))
-    coded = {(name, spec.name): spec for name, model in EXTRACTS.items()
-             for spec in columns(model) if spec.cell.codes}
-    for key, table in config.data.codes.items():
-        file, _, column = key.rpartition(".")
-        specs = [spec for (name, col), spec in coded.items() if col == column and file in ("", name)]
-        if not specs:
-            close = difflib.get_close_matches(column, sorted({c for _, c in coded}), n=1)
-            messages.append(f"{where}: [data.codes.{key}]: not a coded column"
-                            + (f" (did you mean '{close[0]}'?)" if close else ""))
-            continue
-        for local, code in table.items():
-            for spec in specs:
-                if code not in {member.value for member in spec.cell.codes}:
-                    messages.append(f"{where}: [data.codes.{key}] {local!r} = {code!r}: not a "
-                                    f"{spec.name} code ({', '.join(m.value for m in spec.cell.codes)})")
-                    break
-    if messages:
-        raise ConfigError(messages)
 
 
 # -- one column ------------------------------------------------------------------------
@@ -466,7 +428,6 @@ def _date_range(frame: pd.DataFrame, name: str) -> tuple[date | None, date | Non
 
 def validate_folder(folder: Path, config: Config, *, today: date | None = None) -> Extracts:
     """Read and check every extract in ``folder``; see :func:`fosterreport.records.load_extracts`."""
-    check_config_mappings(config)
     report = ProblemReport()
     extracts = Extracts(folder=folder, problems=report, checked_on=today or date.today())
     found, problems = discover(folder)

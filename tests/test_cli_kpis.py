@@ -136,8 +136,8 @@ def test_unknown_target_key_in_config_exits_2(tmp_path):
     config.write_text('[targets]\n"aprovals.MAINSTREAM" = 35\n', encoding="utf-8")
     result = kpis("--data", DATA, "--year", "2023", "--config", str(config))
     assert result.exit_code == exitcodes.USAGE
-    assert f"{config}: [targets] unknown KPI key 'aprovals.MAINSTREAM' (did you mean 'approvals.MAINSTREAM'?)" \
-        in result.output
+    assert result.output == (
+        f"{config}:2: [targets] unknown KPI key 'aprovals.MAINSTREAM' (did you mean 'approvals.MAINSTREAM'?)\n")
 
 
 def test_table_shows_sections_direction_target_and_rag(tmp_path):

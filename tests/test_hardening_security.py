@@ -149,11 +149,12 @@ def _build(project: Path, *formats: str, out: Path | None = None):
 def test_the_commands_refuse_an_escape_with_exit_3_naming_file_and_line(tmp_path):
     project = _project(tmp_path, 'templates = "templates"',
                        {"panel.md": "Panel.\n\n{{ cycler.__init__.__globals__ }}\n"})
+    (project / "templates").mkdir()  # a templates folder the config names must exist
     result = _build(project, "md")
     assert result.exit_code == exitcodes.RENDER
     assert "narrative/panel.md:3: not allowed in a narrative" in result.stderr
     (project / "narrative" / "panel.md").unlink()
-    (project / "templates" / "sections").mkdir(parents=True)
+    (project / "templates" / "sections").mkdir()
     (project / "templates" / "sections" / "panel.md.j2").write_text("## {{ s.heading }}\n{{ s|attr('__class__') }}\n")
     result = _build(project, "md")
     assert result.exit_code == exitcodes.RENDER

@@ -41,9 +41,8 @@ def test_logo_outside_the_project_is_refused(tmp_path):
     from report_fakes import make_config, make_extracts, make_results
 
     (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    config = make_config(tmp_path / "project", logo="../logo.svg")
-    with pytest.raises(ConfigError, match="must be inside the project folder"):  # a config error: exit 2
-        build_context(make_results(), make_extracts(), config)
+    with pytest.raises(ConfigError, match="must be inside the project folder"):  # refused with the config: exit 2
+        make_config(tmp_path / "project", logo="../logo.svg")
     (tmp_path / "project" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     config = make_config(tmp_path / "project", logo="logo.svg")
     context = build_context(make_results(), make_extracts(), config)

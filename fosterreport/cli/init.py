@@ -2,7 +2,8 @@
 
 Writes, inside DIR and nowhere else:
 
-* ``fosterreport.toml`` with every option, commented;
+* ``fosterreport.toml`` with every option, commented, generated from the settings'
+  descriptions in :mod:`fosterreport.config`;
 * ``narrative/<section>.md`` starter sections that already use KPI placeholders;
 * ``data/<file>.csv`` header-only templates generated from the contract models, or with
   ``--sample`` a copy of the embedded sample data.
@@ -21,57 +22,22 @@ import typer
 
 from fosterreport.cli.app import app, reports_errors, say
 
-CONFIG_TEMPLATE = '''\
-# fosterreport.toml: settings for one council's fostering report.
-# Every option is shown with its default; uncomment and edit what you need.
-# Paths are relative to this file. Dates are ISO (2024-05-23).
+#: The opening comment of the generated ``fosterreport.toml``.
+CONFIG_HEADER = ("fosterreport.toml: settings for one council's fostering report. Every option is shown "
+                 "with its default (or an example) under what it does; uncomment and edit what you need. "
+                 "Paths are relative to this file. Dates are ISO (2024-05-23).")
 
-[authority]
-# name = "Anyshire County Council"
-# service = "Anyshire Fostering Service"
+#: Written uncommented: the folders init itself creates.
+CONFIG_KEPT = {"report.narrative": "narrative", "data.path": "data"}
 
-[report]
-# title = "Fostering Service Annual Report"   # the period is appended: "… 2023/24"
-# committee = "Corporate Parenting Board"
-# meeting_date = 2024-05-23                   # on the cover; also pins the PDF's dates
-# author = "Service Manager, Fostering"
-# status = "Public"                           # or "Exempt" (printed on the cover)
-narrative = "narrative"                       # folder of <section>.md narrative files
-# templates = "templates"                     # overrides of the built-in templates, same names
-# formats = ["html", "pdf", "md"]
-# logo = "assets/logo.svg"                    # SVG, PNG or JPEG inside this folder
 
-[data]
-path = "data"                                 # folder of the CSV extracts
+def config_text() -> str:
+    """The commented ``fosterreport.toml``, generated from the settings' own descriptions
+    (:func:`fosterreport.config.commented_toml`), so it never drifts from what loads."""
+    from fosterreport.config import commented_toml
 
-# Header aliases beyond the built-in ones, per file:
-# [data.columns.households]
-# household_id = ["Foster Carer Ref"]
+    return commented_toml(CONFIG_HEADER, CONFIG_KEPT)
 
-# Local values mapped to contract codes, per column:
-# [data.codes.deregistration_reason]
-# "RET" = "RESIGNED"
-
-[rules]
-# assessment_timescale_months = 8   # approval within this many months of application is on time
-# supervision_interval_days = 42    # longest acceptable gap between supervision contacts
-# similar_tolerance = 0.02          # direction of travel is "similar" within 2% of previous
-# rag_green_tolerance = 0.05        # Green: short of target by at most 5% of it
-# rag_red_threshold = 0.15          # Red: short by more than 15%; Amber between
-
-[targets]
-# Keyed by KPI id, or id.CODE for one breakdown key (`fosterreport kpis --list`):
-# "approvals.MAINSTREAM" = 35
-# "enquiry_to_approval_rate" = 0.12
-# "reviews_on_time_rate" = 0.95
-
-[benchmarks]
-# "enquiry_to_approval_rate" = { value = 0.11, label = "LA benchmark (The Fostering Network)" }
-# "deregistration_rate" = { value = 0.128, label = "England mainstream 2022-23 (Ofsted)" }
-
-[publication]
-# suppress_below = 0   # e.g. 5: counts 1..4 print as "c", and rates built on them too
-'''
 
 GUIDE = ("<!-- Your narrative for this section. Markdown; placeholders such as {{ kpi.enquiries }} "
          "print the figure exactly as the report does (`fosterreport kpis --list` lists the ids). "
@@ -126,7 +92,7 @@ def planned_files(folder: Path, sample: bool) -> dict[Path, bytes | Path]:
     from fosterreport.cli.app import sample_folder
     from fosterreport.contract import EXTRACTS, columns
 
-    files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": CONFIG_TEMPLATE.encode("utf-8")}
+    files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": config_text().encode("utf-8")}
     for section, text in NARRATIVES.items():
         files[folder / "narrative" / f"{section}.md"] = f"{GUIDE}\n\n{text}".encode("utf-8")
     if sample:

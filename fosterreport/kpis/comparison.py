@@ -9,75 +9,32 @@ function of numbers and the ``[rules]`` of ``fosterreport.toml``:
 * **RAG** measures the shortfall against a target as a fraction of the target: green
   within ``rag_green_tolerance``, red beyond ``rag_red_threshold``, amber between.
 
-Target and benchmark keys are checked against the catalogue before anything is
-computed, so a misspelt key stops the run with the closest valid key.
+Target and benchmark keys, and their values, are checked against the catalogue when
+the config is loaded (:mod:`fosterreport.kpis.keys`, called by :mod:`fosterreport.config`),
+so nothing here meets a key that does not resolve.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from fosterreport.exceptions import UsageError
-from fosterreport.kpis.catalogue import BY_ID, Kpi, closest_id
+from fosterreport.kpis.keys import KeyRef, resolve_key
+
+__all__ = ["KeyRef", "SLACK", "difference", "direction", "rag", "resolve_keys", "shortfall"]
 
 #: Floating-point slack so that a value exactly on a threshold (0.114 against 0.12 at 5%)
 #: lands on the side the arithmetic on paper says.
 SLACK = 1e-9
 
 
-@dataclass(frozen=True)
-class KeyRef:
-    """A ``[targets]``/``[benchmarks]`` key: ``approvals`` or ``approvals.MAINSTREAM``."""
+def resolve_keys(table: dict, section: str = "", source: str = "") -> dict[str, KeyRef]:
+    """What each key of a loaded config's ``[targets]`` or ``[benchmarks]`` refers to.
 
-    key: str
-    kpi: Kpi
-    breakdown: str | None = None  # the breakdown the code belongs to
-    code: str | None = None
-
-
-def valid_keys() -> list[str]:
-    """Every key a target or benchmark may have (dynamic budget lines aside)."""
-    found = []
-    for kpi in BY_ID.values():
-        found.append(kpi.id)
-        for axis in kpi.axes:
-            found.extend(f"{kpi.id}.{code}" for code in axis.keys or ())
-    return found
-
-
-def resolve_key(key: str) -> KeyRef | None:
-    """What ``key`` refers to, or None when it names no KPI or no breakdown code of it.
-
-    A code present in two breakdowns of one KPI refers to the first of them.
+    Checks nothing: :class:`~fosterreport.config.Config` refused every key that does not
+    resolve when it was loaded. Kept, with its old signature, for ``kpis/engine.py``
+    until it reads :meth:`Config.target_refs <fosterreport.config.Config.target_refs>`.
     """
-    kpi_id, _, code = key.partition(".")
-    kpi = BY_ID.get(kpi_id)
-    if kpi is None:
-        return None
-    if not code:
-        return KeyRef(key, kpi)
-    for axis in kpi.axes:
-        if axis.dynamic or code in (axis.keys or ()):
-            return KeyRef(key, kpi, axis.name, code)
-    return None
-
-
-def resolve_keys(table: dict, section: str, source: str) -> dict[str, KeyRef]:
-    """Check every key of ``[targets]`` or ``[benchmarks]``; raise listing all bad ones."""
-    resolved, messages = {}, []
-    pool = valid_keys()
-    for key in table:
-        ref = resolve_key(key)
-        if ref is None:
-            close = closest_id(key, pool)
-            hint = f" (did you mean '{close}'?)" if close else ""
-            messages.append(f"{source}: [{section}] unknown KPI key '{key}'{hint}")
-        else:
-            resolved[key] = ref
-    if messages:
-        raise UsageError(messages)
-    return resolved
+    return {key: resolve_key(key) for key in table}
 
 
 def difference(value, previous):
