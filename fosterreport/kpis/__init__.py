@@ -30,7 +30,8 @@ def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None"
     KPIs whose extract is absent are left out of ``values`` and explained in
     ``left_out``. ``trend=N`` adds the household and recruitment KPIs for the N financial
     years ending with the period's year. Raises :class:`~fosterreport.exceptions.UsageError`
-    for an unknown KPI id or an unknown ``[targets]``/``[benchmarks]`` key.
+    for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
+    already refused when the config was loaded).
     """
     from fosterreport.kpis.engine import compute
 

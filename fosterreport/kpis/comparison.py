@@ -18,23 +18,11 @@ from __future__ import annotations
 
 import math
 
-from fosterreport.kpis.keys import KeyRef, resolve_key
-
-__all__ = ["KeyRef", "SLACK", "difference", "direction", "rag", "resolve_keys", "shortfall"]
+__all__ = ["SLACK", "difference", "direction", "rag", "shortfall"]
 
 #: Floating-point slack so that a value exactly on a threshold (0.114 against 0.12 at 5%)
 #: lands on the side the arithmetic on paper says.
 SLACK = 1e-9
-
-
-def resolve_keys(table: dict, section: str = "", source: str = "") -> dict[str, KeyRef]:
-    """What each key of a loaded config's ``[targets]`` or ``[benchmarks]`` refers to.
-
-    Checks nothing: :class:`~fosterreport.config.Config` refused every key that does not
-    resolve when it was loaded. Kept, with its old signature, for ``kpis/engine.py``
-    until it reads :meth:`Config.target_refs <fosterreport.config.Config.target_refs>`.
-    """
-    return {key: resolve_key(key) for key in table}
 
 
 def difference(value, previous):

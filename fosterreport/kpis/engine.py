@@ -16,7 +16,8 @@ from fosterreport.contract import EXTRACTS
 from fosterreport.exceptions import UsageError
 from fosterreport.kpis import children, complaints, finance, households, mockingbird, oversight, recruitment
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, TREND_SECTIONS, Kpi, unknown_kpi_message
-from fosterreport.kpis.comparison import KeyRef, difference, direction, rag, resolve_keys
+from fosterreport.kpis.comparison import difference, direction, rag
+from fosterreport.kpis.keys import KeyRef
 from fosterreport.kpis.measures import Derived, Figure, Frames
 from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint
 from fosterreport.periods import Period, make_period
@@ -159,9 +160,7 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     """See :func:`fosterreport.kpis.compute_kpis`."""
     config = config or Config()
     kpis = select(kpi_ids)
-    source = str(config.source or "fosterreport.toml")
-    targets = resolve_keys(config.targets, "targets", source)
-    resolve_keys(config.benchmarks, "benchmarks", source)
+    targets = config.target_refs()  # every key was checked when the config was
     if trend_years < 0:
         raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
 

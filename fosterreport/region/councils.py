@@ -122,13 +122,9 @@ def council_config(council: CouncilFolder, region: Config) -> Config:
 
 
 def data_folder(council: CouncilFolder, config: Config) -> Path:
-    """The council's extracts: its folder, or ``[data] path`` of its own file when set."""
-    if not config.data.path:
-        return council.folder
-    folder = config.resolve(config.data.path)
-    if folder is None or not folder.is_dir():
-        raise ConfigError([f"{council.config_path}: [data] path: folder not found: {folder}"])
-    return folder
+    """The council's extracts: its folder, or ``[data] path`` of its own file when set
+    (which the config's own check found inside the council's folder)."""
+    return config.resolve(config.data.path) if config.data.path else council.folder
 
 
 # -- one council's run ------------------------------------------------------------------
