@@ -19,9 +19,13 @@ DIRECTION_SYMBOLS = {
 }
 
 
-def _round(value: float | Decimal, places: int) -> Decimal:
+def _round(value: float | Decimal, places: int, scale: int = 0) -> Decimal:
+    """``value × 10^scale`` rounded half up to ``places`` decimals, in decimal arithmetic
+    from the value's shortest text (29/400 = 0.0725 is 7.25%, which rounds to 7.3%; in
+    floating point it would be 7.2499… and round down). A result of zero has no sign."""
     quantum = Decimal(1).scaleb(-places)
-    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = Decimal(str(value)).scaleb(scale).quantize(quantum, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded == 0 else rounded
 
 
 def is_suppressed(count: int | None, suppress_below: int) -> bool:
@@ -49,7 +53,7 @@ def _format_value(value, unit: str, suppress_below: int) -> str:
             return SUPPRESSED
         return f"{int(value):,}"
     if unit == "rate":
-        return f"{_round(float(value) * 100, 1)}%"
+        return f"{_round(float(value), 1, scale=2)}%"
     if unit == "ratio":
         return f"{_round(value, 2)}"
     if unit == "number":
@@ -68,9 +72,11 @@ def format_change(change, unit: str) -> str:
     if change is None:
         return NOT_AVAILABLE
     if unit == "rate":
-        points = _round(float(change) * 100, 1)
+        points = _round(float(change), 1, scale=2)
         return f"{'+' if points > 0 else '−' if points < 0 else '±'}{abs(points)} pts"
     text = format_value(abs(change), unit)
+    if text.lstrip("£").strip("0.,") == "":  # it rounds to nothing: no direction to show
+        return f"±{text}"
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     return f"{sign}{text}"
 
