@@ -53,7 +53,8 @@ from fosterreport.context.model import (
     Block, Card, Cell, ChartSpec, Cover, Narrative, ReportContext, Row, Section, Series, Table,
     number_sections,
 )
-from fosterreport.context.sections import APPENDICES, SECTION_IDS, SECTIONS, ReportSection, unknown_templates
+from fosterreport.context import sections as registry
+from fosterreport.context.sections import APPENDICES, ReportSection, unknown_templates
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import (
     BREAKDOWN_CODES, BREAKDOWN_WORDS, VACANCY_LABELS, code_label, join_words, lower_first,
@@ -73,6 +74,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str):
+    """``SECTIONS`` and ``SECTION_IDS`` are the registry's own
+    (:mod:`fosterreport.context.sections`), looked up when asked for rather than copied
+    here at import, so there is one list of sections even when it changes at run time."""
+    if name in ("SECTIONS", "SECTION_IDS"):
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # -- the whole context -----------------------------------------------------------------------
 
 
@@ -90,7 +100,7 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
     period = results.period
     sections: list[Section] = []
     left_out: list[str] = []
-    for entry in SECTIONS:
+    for entry in registry.SECTIONS:
         if entry.kpis and not any(f.has(k) for k in entry.kpis):
             missing = _missing_files(extracts, entry.files) or ["no figures could be computed"]
             left_out.append(f"{entry.title}: {join_words(missing)} not supplied"

@@ -69,7 +69,10 @@ SECTIONS: tuple[ReportSection, ...] = (
     # The summary and the scorecard look across the whole report: they need no file of
     # their own, so they are always present and never partial.
     ReportSection(
-        "summary", "Summary", (), (), summary.summary, """\
+        "summary", "Summary",
+        files=(), kpis=(),
+        build=summary.summary,
+        narrative="""\
 Recommendation: Members of the {{ committee }} are asked to note the content of this report and to comment on the strengths and areas for development it identifies.
 
 The Fostering Services (England) Regulations 2011 and National Minimum Standard 25.7 require written reports on the management, outcomes and financial state of the fostering service. This report covers {{ period.in_words }}.
@@ -77,63 +80,97 @@ The Fostering Services (England) Regulations 2011 and National Minimum Standard 
 On {{ period.end }} the service had {{ kpi.households_end }} fostering households ({{ kpi.households_end.previous }} a year earlier). During {{ period.label }} it approved {{ kpi.approvals }} households and {{ kpi.deregistrations }} were deregistered.
 """),
     ReportSection(
-        "households", "Households and places", ("households", "placements", "holds"), ("households_end",),
-        households.households, """\
+        "households", "Households and places",
+        files=("households", "placements", "holds"), kpis=("households_end",),
+        build=households.households,
+        narrative="""\
 Of the {{ kpi.households_end }} households approved on {{ period.end }}, {{ kpi.households_end.by.MAINSTREAM }} were mainstream and {{ kpi.households_end.by.CONNECTED }} connected persons. Occupancy of approved places was {{ kpi.occupancy_rate }}.
 """),
     ReportSection(
-        "recruitment", "Recruitment", ("enquiries",), ("enquiries",), recruitment.recruitment, """\
+        "recruitment", "Recruitment",
+        files=("enquiries",), kpis=("enquiries",),
+        build=recruitment.recruitment,
+        narrative="""\
 The service received {{ kpi.enquiries }} enquiries in {{ period.label }} (against {{ kpi.enquiries.previous }} the year before) and approved {{ kpi.approvals_from_enquiries }} households from them: a conversion rate of {{ kpi.enquiry_to_approval_rate }}.
 """),
     ReportSection(
-        "approvals", "Approvals and deregistrations", ("households",), ("approvals", "deregistrations"),
-        recruitment.approvals, """\
+        "approvals", "Approvals and deregistrations",
+        files=("households",), kpis=("approvals", "deregistrations"),
+        build=recruitment.approvals,
+        narrative="""\
 {{ kpi.approvals }} households were approved, {{ kpi.approvals.by.MAINSTREAM }} of them mainstream; {{ kpi.deregistrations }} were deregistered, a net change of {{ kpi.net_change }}.
 """),
     ReportSection(
-        "children", "Children placed", ("placements",), ("children_in_care_end",), households.children, """\
+        "children", "Children placed",
+        files=("placements",), kpis=("children_in_care_end",),
+        build=households.children,
+        narrative="""\
 On {{ period.end }}, {{ kpi.in_house_share }} of fostered children were placed with the council's own foster carers.
 """),
     ReportSection(
-        "panel", "Fostering panel", ("panel",), ("panel_sittings", "panel_items"), oversight.panel, """\
+        "panel", "Fostering panel",
+        files=("panel",), kpis=("panel_sittings", "panel_items"),
+        build=oversight.panel,
+        narrative="""\
 The fostering panel sat {{ kpi.panel_sittings }} times and heard {{ kpi.panel_items }} items.
 """),
     ReportSection(
-        "reviews", "Reviews and supervision", ("reviews", "visits"),
-        ("reviews_due", "supervision_visits", "unannounced_visit_rate"), oversight.reviews, """\
+        "reviews", "Reviews and supervision",
+        files=("reviews", "visits"), kpis=("reviews_due", "supervision_visits", "unannounced_visit_rate"),
+        build=oversight.reviews,
+        narrative="""\
 {{ kpi.reviews_on_time_rate }} of foster carer reviews due in the period were completed on time.
 """),
     ReportSection(
-        "complaints", "Complaints and allegations", ("complaints", "allegations"), ("complaints", "allegations"),
-        oversight.complaints, """\
+        "complaints", "Complaints and allegations",
+        files=("complaints", "allegations"), kpis=("complaints", "allegations"),
+        build=oversight.complaints,
+        narrative="""\
 {{ kpi.complaints }} complaints were received and {{ kpi.allegations }} allegations were referred to the Designated Officer (LADO).
 """),
     ReportSection(
-        "learning", "Learning and development", ("training",), ("training_sessions",), oversight.learning, """\
+        "learning", "Learning and development",
+        files=("training",), kpis=("training_sessions",),
+        build=oversight.learning,
+        narrative="""\
 {{ kpi.carers_trained }} carers attended {{ kpi.training_sessions }} learning sessions.
 """),
     ReportSection(
-        "mockingbird", "Mockingbird", ("mockingbird",), ("mockingbird_constellations_end",),
-        oversight.mockingbird, """\
+        "mockingbird", "Mockingbird",
+        files=("mockingbird",), kpis=("mockingbird_constellations_end",),
+        build=oversight.mockingbird,
+        narrative="""\
 On {{ period.end }} there were {{ kpi.mockingbird_constellations_end }} Mockingbird constellations.
 """),
     ReportSection(
-        "finance", "Finance", ("budget", "placements"), ("budget", "outturn"), finance.finance, """\
+        "finance", "Finance",
+        files=("budget", "placements"), kpis=("budget", "outturn"),
+        build=finance.finance,
+        narrative="""\
 The budget for {{ period.label }} was {{ kpi.budget }}, with a variance of {{ kpi.budget_variance }}.
 """),
     ReportSection(
-        "scorecard", "Performance scorecard", (), (), summary.scorecard, """\
+        "scorecard", "Performance scorecard",
+        files=(), kpis=(),
+        build=summary.scorecard,
+        narrative="""\
 The scorecard shows every measure with a target set in fosterreport.toml.
 """),
 )
-
-#: The section ids in report order (the narrative files the report reads).
-SECTION_IDS: list[str] = [s.id for s in SECTIONS]
 
 APPENDICES: tuple[ReportAppendix, ...] = (
     ReportAppendix("appendix_definitions", "appendix-a", "Appendix A: Definitions"),
     ReportAppendix("appendix_data_quality", "appendix-b", "Appendix B: Data quality and provenance"),
 )
+
+
+def __getattr__(name: str):
+    """``SECTION_IDS``, the section ids in report order, read from :data:`SECTIONS` when
+    asked for (not copied once at import), so that the tuple above stays the one list:
+    a section added to it, even at run time (as the tests do), is known everywhere."""
+    if name == "SECTION_IDS":
+        return [s.id for s in SECTIONS]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def starter_narratives() -> dict[str, str]:
