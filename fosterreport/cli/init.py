@@ -43,57 +43,16 @@ GUIDE = ("<!-- Your narrative for this section. Markdown; placeholders such as {
          "print the figure exactly as the report does (`fosterreport kpis --list` lists the ids). "
          "This comment is not printed. -->")
 
-NARRATIVES: dict[str, str] = {
-    "summary": """\
-Recommendation: Members of the {{ committee }} are asked to note the content of this report and to comment on the strengths and areas for development it identifies.
-
-The Fostering Services (England) Regulations 2011 and National Minimum Standard 25.7 require written reports on the management, outcomes and financial state of the fostering service. This report covers {{ period.in_words }}.
-
-On {{ period.end }} the service had {{ kpi.households_end }} fostering households ({{ kpi.households_end.previous }} a year earlier). During {{ period.label }} it approved {{ kpi.approvals }} households and {{ kpi.deregistrations }} were deregistered.
-""",
-    "households": """\
-Of the {{ kpi.households_end }} households approved on {{ period.end }}, {{ kpi.households_end.by.MAINSTREAM }} were mainstream and {{ kpi.households_end.by.CONNECTED }} connected persons. Occupancy of approved places was {{ kpi.occupancy_rate }}.
-""",
-    "recruitment": """\
-The service received {{ kpi.enquiries }} enquiries in {{ period.label }} (against {{ kpi.enquiries.previous }} the year before) and approved {{ kpi.approvals_from_enquiries }} households from them: a conversion rate of {{ kpi.enquiry_to_approval_rate }}.
-""",
-    "approvals": """\
-{{ kpi.approvals }} households were approved, {{ kpi.approvals.by.MAINSTREAM }} of them mainstream; {{ kpi.deregistrations }} were deregistered, a net change of {{ kpi.net_change }}.
-""",
-    "children": """\
-On {{ period.end }}, {{ kpi.in_house_share }} of fostered children were placed with the council's own foster carers.
-""",
-    "panel": """\
-The fostering panel sat {{ kpi.panel_sittings }} times and heard {{ kpi.panel_items }} items.
-""",
-    "reviews": """\
-{{ kpi.reviews_on_time_rate }} of foster carer reviews due in the period were completed on time.
-""",
-    "complaints": """\
-{{ kpi.complaints }} complaints were received and {{ kpi.allegations }} allegations were referred to the Designated Officer (LADO).
-""",
-    "learning": """\
-{{ kpi.carers_trained }} carers attended {{ kpi.training_sessions }} learning sessions.
-""",
-    "mockingbird": """\
-On {{ period.end }} there were {{ kpi.mockingbird_constellations_end }} Mockingbird constellations.
-""",
-    "finance": """\
-The budget for {{ period.label }} was {{ kpi.budget }}, with a variance of {{ kpi.budget_variance }}.
-""",
-    "scorecard": """\
-The scorecard shows every measure with a target set in fosterreport.toml.
-""",
-}
-
 
 def planned_files(folder: Path, sample: bool) -> dict[Path, bytes | Path]:
     """Every file init writes: path -> content, or -> a file to copy."""
     from fosterreport.cli.app import sample_folder
     from fosterreport.contract import EXTRACTS, columns
 
+    from fosterreport.context.sections import starter_narratives
+
     files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": config_text().encode("utf-8")}
-    for section, text in NARRATIVES.items():
+    for section, text in starter_narratives().items():
         files[folder / "narrative" / f"{section}.md"] = f"{GUIDE}\n\n{text}".encode("utf-8")
     if sample:
         for source in sorted(sample_folder().iterdir()):
@@ -114,6 +73,7 @@ def init(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notices on stderr.")] = False,
 ) -> None:
     """Scaffold a report project: fosterreport.toml, narrative/*.md and data/ (header-only CSVs, or --sample)."""
+    from fosterreport.context.sections import SECTIONS
     from fosterreport.exceptions import UsageError
 
     if directory.exists() and not directory.is_dir():
@@ -130,7 +90,7 @@ def init(
     _write_all(files, root)
     if not quiet:
         what = "the sample data" if sample else "header-only CSV templates"
-        say(f"Created a report project in {root}: fosterreport.toml, narrative/ ({len(NARRATIVES)} sections) "
+        say(f"Created a report project in {root}: fosterreport.toml, narrative/ ({len(SECTIONS)} sections) "
             f"and data/ with {what}.")
         say(f"Next: cd {directory} && fosterreport build" + ("" if sample else " (after filling data/)"))
 

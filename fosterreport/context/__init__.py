@@ -22,16 +22,21 @@ before it and none importing this one:
 - :mod:`~fosterreport.context.model`: the dataclasses templates see, and their numbering;
 - :mod:`~fosterreport.context.words`: labels of breakdown keys and lists in words;
 - :mod:`~fosterreport.context.figures`: :class:`Figures`, figures as text with suppression;
-- :mod:`~fosterreport.context.tables`: measures and breakdown tables, cards, bar charts;
-- one module per group of sections: :mod:`~fosterreport.context.summary` (summary and
-  scorecard), :mod:`~fosterreport.context.households` (households, children),
+- :mod:`~fosterreport.context.tables`: :class:`TableBuilder`, the helpers every section
+  builds with: measures and breakdown tables, cards, bar charts;
+- one module of section builders per group of sections, each a function
+  ``build(section, tables)`` that fills one :class:`Section` from the shared
+  :class:`TableBuilder`: :mod:`~fosterreport.context.summary` (summary and scorecard),
+  :mod:`~fosterreport.context.households` (households, children),
   :mod:`~fosterreport.context.recruitment` (recruitment, approvals),
   :mod:`~fosterreport.context.oversight` (panel, reviews, complaints, learning,
   Mockingbird), :mod:`~fosterreport.context.finance`;
+- :mod:`~fosterreport.context.sections`: the section registry, each section declared
+  once (id, title, files, KPIs, builder, starter narrative, template);
 - :mod:`~fosterreport.context.appendices` (definitions, data quality) and
   :mod:`~fosterreport.context.cover` (cover page, title, logo, dates);
-- this module: which sections the report has, and :func:`build_context`, which assembles
-  them into the one :class:`ReportContext`.
+- this module: :func:`build_context`, which builds the registry's sections that have
+  figures and assembles them into the one :class:`ReportContext`.
 """
 
 from __future__ import annotations
@@ -40,18 +45,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from fosterreport import __version__
-from fosterreport.context.appendices import POLARITY_WORDS, UNIT_WORDS, Appendices
+from fosterreport.context import appendices
+from fosterreport.context.appendices import POLARITY_WORDS, UNIT_WORDS
 from fosterreport.context.cover import build_cover, document_date, report_title
 from fosterreport.context.figures import MINUS, Figures, format_value
-from fosterreport.context.finance import FinanceSections
-from fosterreport.context.households import HouseholdSections
 from fosterreport.context.model import (
     Block, Card, Cell, ChartSpec, Cover, Narrative, ReportContext, Row, Section, Series, Table,
     number_sections,
 )
-from fosterreport.context.oversight import OversightSections
-from fosterreport.context.recruitment import RecruitmentSections
-from fosterreport.context.summary import SummarySections
+from fosterreport.context import sections as registry
+from fosterreport.context.sections import APPENDICES, ReportSection, unknown_templates
+from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import (
     BREAKDOWN_CODES, BREAKDOWN_WORDS, VACANCY_LABELS, code_label, join_words, lower_first,
 )
@@ -62,41 +66,21 @@ if TYPE_CHECKING:
     from fosterreport.records import Extracts
 
 __all__ = [
-    "BREAKDOWN_CODES", "BREAKDOWN_WORDS", "Block", "Builder", "Card", "Cell", "ChartSpec", "Cover",
-    "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "ReportContext", "Row",
-    "SECTIONS", "SECTION_IDS", "Section", "Series", "Table", "UNIT_WORDS", "VACANCY_LABELS",
+    "APPENDICES", "BREAKDOWN_CODES", "BREAKDOWN_WORDS", "Block", "Card", "Cell", "ChartSpec", "Cover",
+    "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "ReportContext", "ReportSection", "Row",
+    "SECTIONS", "SECTION_IDS", "Section", "Series", "Table", "TableBuilder", "UNIT_WORDS", "VACANCY_LABELS",
     "build_context", "code_label", "document_date", "format_value", "join_words", "lower_first",
     "number_sections", "report_title",
 ]
 
 
-# -- report sections: which KPIs and files each one needs --------------------------------
-
-#: (id, title, the files it is built from, the KPIs whose presence makes it present)
-SECTIONS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
-    ("summary", "Summary", ("households",), ()),
-    ("households", "Households and places", ("households", "placements", "holds"),
-     ("households_end",)),
-    ("recruitment", "Recruitment", ("enquiries",), ("enquiries",)),
-    ("approvals", "Approvals and deregistrations", ("households",), ("approvals", "deregistrations")),
-    ("children", "Children placed", ("placements",), ("children_in_care_end",)),
-    ("panel", "Fostering panel", ("panel",), ("panel_sittings", "panel_items")),
-    ("reviews", "Reviews and supervision", ("reviews", "visits"),
-     ("reviews_due", "supervision_visits", "unannounced_visit_rate")),
-    ("complaints", "Complaints and allegations", ("complaints", "allegations"),
-     ("complaints", "allegations")),
-    ("learning", "Learning and development", ("training",), ("training_sessions",)),
-    ("mockingbird", "Mockingbird", ("mockingbird",), ("mockingbird_constellations_end",)),
-    ("finance", "Finance", ("budget", "placements"), ("budget", "outturn")),
-    ("scorecard", "Performance scorecard", (), ()),
-]
-SECTION_IDS = [s[0] for s in SECTIONS]
-
-
-class Builder(SummarySections, HouseholdSections, RecruitmentSections, OversightSections,
-              FinanceSections, Appendices):
-    """Builds the sections and appendices: one method per section id in :data:`SECTIONS`
-    (from the section modules), on the shared :class:`~fosterreport.context.tables.TableBuilder`."""
+def __getattr__(name: str):
+    """``SECTIONS`` and ``SECTION_IDS`` are the registry's own
+    (:mod:`fosterreport.context.sections`), looked up when asked for rather than copied
+    here at import, so there is one list of sections even when it changes at run time."""
+    if name in ("SECTIONS", "SECTION_IDS"):
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- the whole context -----------------------------------------------------------------------
@@ -111,31 +95,31 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
     """The one render context for every output format (see the module docstring)."""
     from fosterreport.render.narrative import load_narratives
 
-    builder = Builder(results, extracts, config)
-    f = builder.f
+    tables = TableBuilder(results, extracts, config)
+    f = tables.f
     period = results.period
     sections: list[Section] = []
     left_out: list[str] = []
-    for section_id, title, files, kpis in SECTIONS:
-        if kpis and not any(f.has(k) for k in kpis):
-            missing = _missing_files(extracts, files) or ["no figures could be computed"]
-            left_out.append(f"{title}: {join_words(missing)} not supplied"
-                            if missing[0].endswith(".csv") else f"{title}: {missing[0]}")
+    for entry in registry.SECTIONS:
+        if entry.kpis and not any(f.has(k) for k in entry.kpis):
+            missing = _missing_files(extracts, entry.files) or ["no figures could be computed"]
+            left_out.append(f"{entry.title}: {join_words(missing)} not supplied"
+                            if missing[0].endswith(".csv") else f"{entry.title}: {missing[0]}")
             continue
-        section = Section(section_id, title)
-        getattr(builder, section_id)(section)
-        absent = _missing_files(extracts, files if section_id != "summary" else ())
+        section = Section(entry.id, entry.title, template=entry.template_name)
+        entry.build(section, tables)
+        absent = _missing_files(extracts, entry.files)
         if absent:
             section.partial.append(f"Figures that need {join_words(absent)} are not shown: "
                                    f"{'the file was' if len(absent) == 1 else 'the files were'} not supplied.")
-            left_out.append(f"{title}: the parts built from {join_words(absent)} (not supplied)")
+            left_out.append(f"{entry.title}: the parts built from {join_words(absent)} (not supplied)")
         sections.append(section)
     table_number = number_sections(sections)
-    definitions = builder.definitions()
+    definitions = appendices.definitions(tables)
     for table in definitions:
         table_number += 1
         table.number = table_number
-    quality = builder.data_quality()
+    quality = appendices.data_quality(tables)
     for key in ("files", "warnings"):
         if quality[key] is not None:
             table_number += 1
@@ -143,10 +127,11 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
 
     context = ReportContext(
         cover=build_cover(config, extracts, period),
-        period_label=period.label, previous_label=builder.previous_label,
-        period_end=builder.end_words, sections=sections, definitions=definitions, rules=builder.rules(),
+        period_label=period.label, previous_label=tables.previous_label,
+        period_end=tables.end_words, sections=sections, definitions=definitions,
+        rules=appendices.rules(tables),
         data_quality=quality, left_out=left_out, suppress_below=f.suppress_below, version=__version__,
-        document_date=document_date(config, results))
+        document_date=document_date(config, results), appendices=list(APPENDICES))
     context.data_quality["measures_left_out"] = list(results.left_out)
 
     folder = narrative_folder if narrative_folder is not None else config.resolve(config.report.narrative)
@@ -156,4 +141,8 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
             section.narrative = narratives[section.id]
     context.cover.recommendation = recommendation
     context.notices.extend(notices)
+    if config.report.templates:
+        templates = config.resolve(config.report.templates)
+        if templates is not None and templates.is_dir():
+            context.notices.extend(unknown_templates(templates))
     return context

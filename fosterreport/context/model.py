@@ -138,6 +138,8 @@ class Section:
     partial: list[str] = field(default_factory=list)
     #: Charts and tables in print order, each with an optional sub-heading.
     blocks: list["Block"] = field(default_factory=list)
+    #: The name of its template in ``sections/`` (no extension): from the section registry.
+    template: str = ""
 
     def add(self, key: str, item: "Table | ChartSpec | None", heading: str | None = None) -> None:
         """Append a table or chart (``None`` is skipped) under an optional sub-heading."""
@@ -193,6 +195,9 @@ class ReportContext:
     document_date: str = ""
     #: Notices for the author (stderr), not part of the report.
     notices: list[str] = field(default_factory=list)
+    #: The appendices after the sections (:data:`fosterreport.context.sections.APPENDICES`):
+    #: each has an ``id`` (its template), an ``anchor`` and a ``title``.
+    appendices: list[Any] = field(default_factory=list)
 
     @property
     def suppression(self) -> str:
@@ -207,10 +212,8 @@ class ReportContext:
 
     @property
     def contents(self) -> list[tuple[str, str]]:
-        items = [(s.anchor, s.heading) for s in self.sections]
-        items.append(("appendix-a", "Appendix A: Definitions"))
-        items.append(("appendix-b", "Appendix B: Data quality and provenance"))
-        return items
+        """(anchor, heading) of every section and appendix, in report order."""
+        return [(s.anchor, s.heading) for s in self.sections] + [(a.anchor, a.title) for a in self.appendices]
 
 
 def number_sections(sections: list[Section]) -> int:

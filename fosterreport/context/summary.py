@@ -3,6 +3,10 @@ scorecard (every measure with a target, and its RAG rating).
 
 Both look across the whole service rather than at one subject, so they sit together,
 apart from the subject sections.
+
+Each function builds one section, ``name(s, t)``: it fills the empty section ``s`` using
+``t``, the report's shared :class:`~fosterreport.context.tables.TableBuilder`. Which function
+builds which section is said once, in :mod:`fosterreport.context.sections`.
 """
 
 from __future__ import annotations
@@ -11,26 +15,24 @@ from fosterreport.context.model import Section
 from fosterreport.context.tables import TableBuilder
 
 
-class SummarySections(TableBuilder):
-    """The summary and scorecard sections."""
+def summary(s: Section, t: TableBuilder) -> None:
+    f = t.f
+    for kpi_id in ("households_end", "approvals", "deregistrations", "net_change",
+                   "enquiry_to_approval_rate", "occupancy_rate", "budget_variance"):
+        card = t.card(kpi_id)
+        if card:
+            s.cards.append(card)
+    if f.has("households_end"):
+        s.facts.append(
+            f"On {t.end_words} the service had {f.text('households_end')} fostering households, "
+            f"against {f.text('households_end', 'previous')} a year earlier: {f.text('approvals')} were "
+            f"approved and {f.text('deregistrations')} deregistered during {t.label}.")
 
-    def summary(self, s: Section) -> None:
-        f = self.f
-        for kpi_id in ("households_end", "approvals", "deregistrations", "net_change",
-                       "enquiry_to_approval_rate", "occupancy_rate", "budget_variance"):
-            card = self.card(kpi_id)
-            if card:
-                s.cards.append(card)
-        if f.has("households_end"):
-            s.facts.append(
-                f"On {self.end_words} the service had {f.text('households_end')} fostering households, "
-                f"against {f.text('households_end', 'previous')} a year earlier: {f.text('approvals')} were "
-                f"approved and {f.text('deregistrations')} deregistered during {self.label}.")
 
-    def scorecard(self, s: Section) -> None:
-        if self.results.scorecard:
-            s.add("scorecard", self.scorecard_table(
-                "scorecard", f"Performance scorecard, {self.label}", self.results.scorecard))
-        else:
-            s.facts.append("No targets are set, so there are no RAG ratings: targets are added under "
-                           "[targets] in fosterreport.toml (for example approvals.MAINSTREAM = 35).")
+def scorecard(s: Section, t: TableBuilder) -> None:
+    if t.results.scorecard:
+        s.add("scorecard", t.scorecard_table(
+            "scorecard", f"Performance scorecard, {t.label}", t.results.scorecard))
+    else:
+        s.facts.append("No targets are set, so there are no RAG ratings: targets are added under "
+                       "[targets] in fosterreport.toml (for example approvals.MAINSTREAM = 35).")

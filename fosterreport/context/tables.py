@@ -3,8 +3,10 @@ headline cards, bar charts and scorecard tables.
 
 :class:`TableBuilder` holds what all sections share (the :class:`Figures`, the period's
 labels, the config) and builds the generic tables from KPI ids, so that each section
-module only says which KPIs go where. The section modules extend it, one class per group
-of report sections, and :class:`fosterreport.context.Builder` combines them.
+builder only says which KPIs go where. One :class:`TableBuilder` is made per report and
+handed to every section builder (``build(section, tables)``, listed in
+:mod:`fosterreport.context.sections`) and to the appendices: the sections use it, they
+are not made of it.
 """
 
 from __future__ import annotations

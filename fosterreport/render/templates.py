@@ -5,6 +5,12 @@ as ``fosterreport/templates``. A project can override any of them by giving a fi
 the same name in the folder named by ``[report] templates`` (a Jinja ``ChoiceLoader``:
 the project's folder first, then the built-in one).
 
+A section is laid out by ``sections/<id>.html`` (``.md.j2`` for Markdown) when such a
+template exists, the project's first, then a built-in one; otherwise by the one generic
+layout, ``sections/_section.html`` (:func:`section_templates`). So the built-in
+``sections/`` folder holds only the layouts that differ from the generic one, and a
+project overrides one section, or the generic layout, by name.
+
 Templates render in a :class:`~jinja2.sandbox.SandboxedEnvironment` with
 :class:`~jinja2.StrictUndefined`; HTML templates are autoescaped. An error in a
 template becomes a :class:`~fosterreport.exceptions.RenderError` naming the template
@@ -160,6 +166,21 @@ def sandbox_class():
     return _SANDBOX
 
 
+#: The file extension of each kind of template.
+EXTENSIONS = {"html": ".html", "md": ".md.j2"}
+
+#: The generic section layout, in ``sections/``: every section without one of its own.
+GENERIC_SECTION = "_section"
+
+
+def section_templates(section, kind: str) -> list[str]:
+    """The templates that may lay out ``section``, in the order they are tried: its own
+    (``sections/<template>``), then the generic one. Jinja's ``include`` of a list takes
+    the first that exists, asking the project's folder before the built-in one for each."""
+    extension = EXTENSIONS[kind]
+    return [f"sections/{section.template or section.id}{extension}", f"sections/{GENERIC_SECTION}{extension}"]
+
+
 def environment(config: "Config | None", kind: str):
     """A sandboxed environment for ``kind`` ``"html"`` or ``"md"``."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
@@ -170,6 +191,7 @@ def environment(config: "Config | None", kind: str):
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor)
+    env.globals["section_templates"] = lambda section: section_templates(section, kind)
     return env
 
 
