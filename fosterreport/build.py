@@ -185,7 +185,7 @@ def measure_build(data: Path | str | None = None, year: str | int | None = None,
 
     config = load_config(Path(config_path) if config_path else None)
     if data is None:
-        from fosterreport.cli.app import sample_folder
+        from fosterreport.embedded import sample_folder
 
         data = sample_folder()
     best_build, best_pdf, stages, pages = float("inf"), float("inf"), {}, None

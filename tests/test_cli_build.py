@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fosterreport import exitcodes
 from fosterreport.cli import app
-from fosterreport.cli.app import sample_folder
+from fosterreport.embedded import sample_folder
 from fosterreport.config import load_config
 
 runner = CliRunner()

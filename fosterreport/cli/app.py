@@ -17,6 +17,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from fosterreport import __version__, exitcodes
+from fosterreport.embedded import sample_folder
 from fosterreport.exceptions import FosterReportError, UsageError
 
 app = typer.Typer(
@@ -86,15 +87,6 @@ YearOption = Annotated[Optional[str], typer.Option(
 QuarterOption = Annotated[Optional[int], typer.Option(
     "--quarter", min=1, max=4, help="Quarter 1..4 of the year (Q1 = April-June).")]
 YtdOption = Annotated[bool, typer.Option("--ytd", help="Year to date: from 1 April to the end of --quarter.")]
-
-
-def sample_folder() -> Path:
-    """The embedded sample data, found relative to the package (never the cwd)."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "sample_data", package.parent / "sample_data"):
-        if candidate.is_dir():
-            return candidate
-    raise UsageError("the embedded sample data is missing from this installation")
 
 
 def resolve_data(data: Path | None, config) -> tuple[Path, bool]:

@@ -123,7 +123,7 @@ The scorecard shows every measure with a target set in fosterreport.toml.
 
 def planned_files(folder: Path, sample: bool) -> dict[Path, bytes | Path]:
     """Every file init writes: path -> content, or -> a file to copy."""
-    from fosterreport.cli.app import sample_folder
+    from fosterreport.embedded import sample_folder
     from fosterreport.contract import EXTRACTS, columns
 
     files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": CONFIG_TEMPLATE.encode("utf-8")}
