@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from fosterreport.context import Figures, build_context
+from fosterreport.build import report_context
+from fosterreport.context import Figures
 from fosterreport.render.charts import render_charts
 from fosterreport.render.html import render_html
 from fosterreport.render.markdown import render_markdown
@@ -19,7 +20,7 @@ def render(tmp_path, *, missing=(), **publication):
     config = make_config(tmp_path / "project")
     if publication:
         config = config.model_copy(update={"publication": config.publication.model_copy(update=publication)})
-    context = build_context(make_results(missing=missing), make_extracts(missing), config)
+    context = report_context(make_results(missing=missing), make_extracts(missing), config)
     render_charts(context.charts)
     return context, render_html(context, config), render_markdown(context, config)
 

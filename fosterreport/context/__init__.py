@@ -36,7 +36,6 @@ before it and none importing this one:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from fosterreport import __version__
@@ -106,11 +105,9 @@ def _missing_files(extracts: "Extracts", names: Iterable[str]) -> list[str]:
     return [f"{name}.csv" for name in names if not extracts.has(name)]
 
 
-def build_context(results: "KpiResults", extracts: "Extracts", config: "Config", *,
-                  narrative_folder: Path | None = None) -> ReportContext:
-    """The one render context for every output format (see the module docstring)."""
-    from fosterreport.render.narrative import load_narratives
-
+def build_context(results: "KpiResults", extracts: "Extracts", config: "Config") -> ReportContext:
+    """The one render context for every output format (see the module docstring); the
+    author's narrative is merged in afterwards (:func:`fosterreport.build.report_context`)."""
     builder = Builder(results, extracts, config)
     f = builder.f
     period = results.period
@@ -148,12 +145,4 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
         data_quality=quality, left_out=left_out, suppress_below=f.suppress_below, version=__version__,
         document_date=document_date(config, results))
     context.data_quality["measures_left_out"] = list(results.left_out)
-
-    folder = narrative_folder if narrative_folder is not None else config.resolve(config.report.narrative)
-    narratives, recommendation, notices = load_narratives(folder, f, context)
-    for section in sections:
-        if section.id in narratives:
-            section.narrative = narratives[section.id]
-    context.cover.recommendation = recommendation
-    context.notices.extend(notices)
     return context
