@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from fosterreport.exceptions import UsageError
+from fosterreport.render.document import FORMATS
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
+    from fosterreport.context import ReportContext
     from fosterreport.kpis.results import KpiResults
     from fosterreport.periods import Period
     from fosterreport.records import Extracts
 
-FORMATS = ("html", "pdf", "md")
 #: Stages reported to ``progress`` in order (load and validate are the caller's).
 STAGES = ("compute", "charts", "HTML", "PDF", "Markdown", "write")
 REPORT_STEM = "fostering-report"
@@ -80,57 +81,39 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+def report_context(results: "KpiResults", extracts: "Extracts", config: "Config", *,
+                   narrative_folder: Path | None = None) -> "ReportContext":
+    """The council report's render context: the figures laid out
+    (:func:`fosterreport.context.build_context`) with the author's narrative merged in
+    (:func:`fosterreport.render.narrative.add_narratives`), from ``narrative_folder`` or
+    else the config's ``[report] narrative`` folder."""
+    from fosterreport.context import build_context
+    from fosterreport.render.narrative import add_narratives
+
+    context = build_context(results, extracts, config)
+    folder = narrative_folder if narrative_folder is not None else config.resolve(config.report.narrative)
+    add_narratives(context, results, config, folder)
+    return context
+
+
 def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config", out_dir: Path,
                    formats: Iterable[str] = FORMATS,
                    progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Every output rendered in memory (nothing written)."""
-    from fosterreport.context import build_context
-    from fosterreport.render.charts import render_charts
-    from fosterreport.render.html import render_html
-    from fosterreport.render.markdown import render_markdown
+    """Every output rendered in memory (nothing written), through the one render path
+    (:func:`fosterreport.render.document.render_document`)."""
+    from fosterreport.render.document import render_document
 
     formats = check_formats(formats)
-    step = progress or (lambda stage: None)
-    timings: dict[str, float] = {}
     paths = output_paths(out_dir, results.period)
-    outputs: dict[Path, bytes] = {}
-
-    def timed(stage: str):
-        step(stage)
-        timings[stage] = time.perf_counter()
-
-    def done(stage: str):
-        timings[stage] = time.perf_counter() - timings[stage]
-
-    context = build_context(results, extracts, config)
-    if "html" in formats or "pdf" in formats:
-        timed("charts")
-        render_charts(context.charts)
-        done("charts")
-        timed("HTML")
-        html = render_html(context, config)
-        done("HTML")
-        if "html" in formats:
-            outputs[paths["html"]] = html.encode("utf-8")
-    pages = None
-    notices = list(context.notices)
-    if "pdf" in formats:
-        from fosterreport.render.pdf import render_pdf
-
-        timed("PDF")
-        pdf, pages, warnings = render_pdf(html, Path(config.base))
-        done("PDF")
-        notices.extend(f"PDF: {w}" for w in warnings)
-        outputs[paths["pdf"]] = pdf
-    if "md" in formats:
-        timed("Markdown")
-        outputs[paths["md"]] = render_markdown(context, config).encode("utf-8")
-        done("Markdown")
+    context = report_context(results, extracts, config)
+    rendered = render_document(context, config, formats, template="report", progress=progress)
+    outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
     from fosterreport.kpis.export import to_json_text
 
     # suppressed by the config's threshold, so the JSON withholds exactly what the report does
     outputs[paths["json"]] = kpis_json(to_json_text(results, config.publication.suppress_below))
-    return BuildResult(list(outputs), pages, timings, notices, outputs)
+    return BuildResult(list(outputs), rendered.pages, rendered.timings, [*context.notices, *rendered.notices],
+                       outputs)
 
 
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
@@ -185,7 +168,7 @@ def measure_build(data: Path | str | None = None, year: str | int | None = None,
 
     config = load_config(Path(config_path) if config_path else None)
     if data is None:
-        from fosterreport.cli.app import sample_folder
+        from fosterreport.embedded import sample_folder
 
         data = sample_folder()
     best_build, best_pdf, stages, pages = float("inf"), float("inf"), {}, None

@@ -9,6 +9,10 @@ the start snapshot (the day before it starts) and the period one year earlier th
 
 ``year`` is always the financial year's *ending* calendar year, the convention of the
 ``--year 2023`` option: 2023 means 2022-23.
+
+A period that cannot be made is a :class:`PeriodError` in the words of the calendar, not
+of any command line: its ``reason`` says which rule was broken, so that a caller says it
+in its own terms (the CLI names its options, :func:`fosterreport.cli.app.period_options`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,31 @@ from fosterreport.formatting import format_date
 #: Years outside this range are typing mistakes, not reporting periods.
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
+
+#: Why a period could not be made: :attr:`PeriodError.reason`.
+REASONS = (
+    "not-a-financial-year",  # the text is no spelling of a financial year
+    "years-not-consecutive",  # "2022-24": the second year does not follow the first
+    "year-out-of-range",  # outside EARLIEST_YEAR..LATEST_YEAR
+    "quarter-out-of-range",  # not 1, 2, 3 or 4
+    "year-to-date-without-quarter",  # year to date runs to the end of a quarter
+    "no-dates",  # nothing to choose the latest period from
+)
+
+
+class PeriodError(UsageError):
+    """A reporting period that cannot be made, said in the calendar's words.
+
+    ``reason`` is one of :data:`REASONS`; ``given`` is the text that was read, when the
+    period came from text (:func:`parse_year`), and the message quotes it. A usage error
+    still (exit 2) for a library caller who does not look at the reason.
+    """
+
+    def __init__(self, reason: str, message: str, given: str | None = None):
+        assert reason in REASONS, reason
+        self.reason = reason
+        self.given = given
+        super().__init__(message)
 
 
 def _quarter_start(year: int, quarter: int) -> date:
@@ -97,19 +126,28 @@ class Period:
         return make_period(self.year)
 
 
-def make_period(year: int, quarter: int | None = None, ytd: bool = False) -> Period:
-    """The period for ``--year``, ``--quarter`` and ``--ytd``.
-
-    ``ytd`` runs from 1 April to the end of ``quarter``, so it needs a quarter.
-    """
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise UsageError(f"financial year {year} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+def check_quarter(quarter: int | None, ytd: bool = False) -> None:
+    """Raise :class:`PeriodError` unless ``quarter`` and ``ytd`` can make a period in any
+    year: a quarter is 1 to 4, and year to date (1 April to the end of a quarter) needs
+    one. :func:`make_period` checks this too; a caller can check it before the year is
+    known (the CLI does, before any extract is read)."""
     if quarter is None:
         if ytd:
-            raise UsageError("--ytd needs --quarter: year to date runs from 1 April to the end of that quarter")
+            raise PeriodError("year-to-date-without-quarter", "a year-to-date period needs a quarter: year to "
+                              "date runs from 1 April to the end of that quarter")
+    elif quarter not in (1, 2, 3, 4):
+        raise PeriodError("quarter-out-of-range", f"quarter must be 1, 2, 3 or 4 (Q1 = April–June), not {quarter}")
+
+
+def make_period(year: int, quarter: int | None = None, ytd: bool = False) -> Period:
+    """The financial year ``year``, or its ``quarter``; with ``ytd``, 1 April to the end
+    of ``quarter`` (so ``ytd`` needs a quarter)."""
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise PeriodError("year-out-of-range",
+                          f"financial year {year} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+    check_quarter(quarter, ytd)
+    if quarter is None:
         return Period(date(year - 1, 4, 1), date(year, 3, 31), year)
-    if quarter not in (1, 2, 3, 4):
-        raise UsageError(f"quarter must be 1, 2, 3 or 4 (Q1 = April–June), not {quarter}")
     start = date(year - 1, 4, 1) if ytd else _quarter_start(year, quarter)
     return Period(start, _quarter_end(year, quarter), year, quarter, ytd)
 
@@ -127,13 +165,14 @@ def parse_year(text: str) -> int:
         first, second = int(match.group(1)), match.group(2)
         year = first + 1
         if (len(second) == 2 and int(second) != year % 100) or (len(second) == 4 and int(second) != year):
-            raise UsageError(f"--year {cleaned!r}: the second year must follow the first "
-                             f"(did you mean {first}-{year % 100:02d}?)")
+            raise PeriodError("years-not-consecutive", f"{cleaned!r}: the second year must follow the first "
+                              f"(did you mean {first}-{year % 100:02d}?)", cleaned)
     else:
-        raise UsageError(f"--year {cleaned!r} is not a financial year: use 2023, 2022-23 or 2022/23 "
-                         "(2023 means 1 April 2022 to 31 March 2023)")
+        raise PeriodError("not-a-financial-year", f"{cleaned!r} is not a financial year: use 2023, 2022-23 or "
+                          "2022/23 (2023 means 1 April 2022 to 31 March 2023)", cleaned)
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise UsageError(f"--year {cleaned!r} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+        raise PeriodError("year-out-of-range", f"{cleaned!r} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})",
+                          cleaned)
     return year
 
 
@@ -143,11 +182,11 @@ def latest_ended_year(newest: date) -> int:
 
 
 def latest_period(newest: date | None, quarter: int | None = None, ytd: bool = False) -> Period:
-    """The period a command reports on when no --year is given: the latest financial year
-    (or, with ``quarter``, the latest such quarter) that has ended by ``newest``, the
-    newest date in the extracts. Raises :class:`UsageError` when there is no date."""
+    """The period to report on when none is named: the latest financial year (or, with
+    ``quarter``, the latest such quarter) that has ended by ``newest``, the newest date in
+    the extracts. Raises :class:`PeriodError` (``no-dates``) when there is no date."""
     if newest is None:
-        raise UsageError("the extracts hold no usable dates, so the period cannot be chosen: give --year")
+        raise PeriodError("no-dates", "the extracts hold no usable dates, so the period cannot be chosen")
     ended = latest_ended_year(newest)
     period = make_period(ended, quarter, ytd)
     if quarter is not None:

@@ -2,8 +2,9 @@
 
 ``load_extracts(folder, config)`` is the library's first call: it reads every file the
 contract knows (:mod:`fosterreport.extracts`), parses and checks them column-wise
-(:mod:`fosterreport.validation`), and returns an :class:`Extracts` whose ``problems``
-say whether the figures can be trusted. It never raises for bad data.
+(:mod:`fosterreport.validation`, which knows nothing of this module), and returns an
+:class:`Extracts` whose ``problems`` say whether the figures can be trusted. It never
+raises for bad data.
 
 Frames are keyed by the extract's short name (``"households"``, ``"enquiries"`` …) and
 hold exactly the contract's columns, in contract order, typed as follows:
@@ -30,24 +31,14 @@ from typing import TYPE_CHECKING, Iterator
 
 from fosterreport.contract import EXTRACTS, Record
 from fosterreport.problems import ProblemReport
+from fosterreport.validation import FileInfo, validate_folder
+
+__all__ = ["Extracts", "FileInfo", "load_extracts"]
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from fosterreport.config import Config
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """Provenance of one extract, for the data quality appendix."""
-
-    name: str
-    path: str
-    rows: int
-    sha256: str
-    encoding: str
-    first_date: date | None
-    last_date: date | None
 
 
 @dataclass
@@ -115,6 +106,8 @@ def _plain(value):
 def load_extracts(folder: Path | str, config: "Config | None" = None) -> Extracts:
     """Read, parse and check every extract in ``folder``; see the module docstring."""
     from fosterreport.config import Config
-    from fosterreport.validation import validate_folder
 
-    return validate_folder(Path(folder), config or Config())
+    folder, today = Path(folder), date.today()
+    checked = validate_folder(folder, config or Config(), today=today)
+    return Extracts(folder=folder, frames=checked.frames, files=checked.files, problems=checked.problems,
+                    checked_on=today)

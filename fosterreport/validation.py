@@ -8,11 +8,15 @@ function the model would call, and the result is broadcast back with numpy. Row 
 are found with vectorised masks and their messages written by the rule's own ``check``.
 :func:`validate_rows` is the slow row-by-row path through the pydantic models, kept so
 tests can prove both paths give the same problems.
+
+:func:`validate_folder` returns a :class:`CheckedFolder`, which
+:func:`fosterreport.records.load_extracts` wraps as the :class:`~fosterreport.records.Extracts`
+every later stage reads: this module sits below ``records`` and never imports it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,10 +33,32 @@ from fosterreport.config import Config
 from fosterreport.contract import EXTRACTS, ColumnSpec, DateOrder, NotBoth, RequiredWhen, columns
 from fosterreport.extracts import RawExtract, discover, read_extract
 from fosterreport.problems import Problem, ProblemReport
-from fosterreport.records import Extracts, FileInfo
 from fosterreport.values import BLANKS, MONTHS, BadValue, is_blank
 
 CodeMap = dict[str, dict[str, str]]  # column -> folded local value -> contract code
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """Provenance of one extract, for the data quality appendix."""
+
+    name: str
+    path: str
+    rows: int
+    sha256: str
+    encoding: str
+    first_date: date | None
+    last_date: date | None
+
+
+@dataclass
+class CheckedFolder:
+    """What :func:`validate_folder` found: each readable extract parsed into its frame,
+    each file's provenance, and every problem."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, FileInfo] = field(default_factory=dict)
+    problems: ProblemReport = field(default_factory=ProblemReport)
 
 
 def missing_message(column: str) -> str:
@@ -426,10 +452,12 @@ def _date_range(frame: pd.DataFrame, name: str) -> tuple[date | None, date | Non
     return first_day.date(), last_day.date()
 
 
-def validate_folder(folder: Path, config: Config, *, today: date | None = None) -> Extracts:
-    """Read and check every extract in ``folder``; see :func:`fosterreport.records.load_extracts`."""
-    report = ProblemReport()
-    extracts = Extracts(folder=folder, problems=report, checked_on=today or date.today())
+def validate_folder(folder: Path, config: Config, *, today: date | None = None) -> CheckedFolder:
+    """Read and check every extract in ``folder``, dates after ``today`` being
+    ``future-date`` warnings; see :func:`fosterreport.records.load_extracts`."""
+    today = today or date.today()
+    extracts = CheckedFolder()
+    report = extracts.problems
     found, problems = discover(folder)
     report.extend(problems)
     if "households" not in found:
@@ -449,5 +477,5 @@ def validate_folder(folder: Path, config: Config, *, today: date | None = None) 
     # Cross-file rules speak of contract names; problems name the file as the user saved it.
     shown = {EXTRACTS[name].file: path.name for name, path in found.items()}
     report.extend(replace(problem, file=shown.get(problem.file, problem.file))
-                  for problem in checks.check_across_files(extracts.frames, today or date.today()))
+                  for problem in checks.check_across_files(extracts.frames, today))
     return extracts

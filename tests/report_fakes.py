@@ -434,7 +434,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def render_golden(tmp: Path) -> dict[str, str]:
     """The texts the golden files hold: the Markdown report and the HTML's outline."""
-    from fosterreport.context import build_context
+    from fosterreport.build import report_context
     from fosterreport.render.charts import render_charts
     from fosterreport.render.html import render_html
     from fosterreport.render.markdown import render_markdown
@@ -447,7 +447,7 @@ def render_golden(tmp: Path) -> dict[str, str]:
         "We received {{ kpi.enquiries }} enquiries ({{ kpi.enquiries.previous }} last year) and approved "
         "{{ kpi.approvals.by.MAINSTREAM }} mainstream households.\n", encoding="utf-8")
     config = make_config(project)
-    context = build_context(make_results(), make_extracts(), config)
+    context = report_context(make_results(), make_extracts(), config)
     render_charts(context.charts)
     md = render_markdown(context, config)
     # The definitions appendix prints the catalogue's sentences, whose wording is the

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from fosterreport.build import build_report, build_report_detailed, output_paths
-from fosterreport.cli.app import sample_folder
+from fosterreport.embedded import sample_folder
 from fosterreport.config import Config
 from fosterreport.exceptions import RenderError
 from fosterreport.formatting import format_value

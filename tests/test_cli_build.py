@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fosterreport import exitcodes
 from fosterreport.cli import app
-from fosterreport.cli.app import sample_folder
+from fosterreport.embedded import sample_folder
 from fosterreport.config import load_config
 
 runner = CliRunner()
@@ -64,6 +64,33 @@ def test_usage_errors_exit_2(tmp_path, args, message):
     assert result.exit_code == exitcodes.USAGE
     assert message in result.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--ytd"], "--ytd needs --quarter: year to date runs from 1 April to the end of that quarter\n"),
+    (["--year", "2024", "--ytd"],
+     "--ytd needs --quarter: year to date runs from 1 April to the end of that quarter\n"),
+    (["--year", "2023-25"], "--year '2023-25': the second year must follow the first (did you mean 2023-24?)\n"),
+    (["--year", "FY23"], "--year 'FY23' is not a financial year: use 2023, 2022-23 or 2022/23 "
+                         "(2023 means 1 April 2022 to 31 March 2023)\n"),
+    (["--year", "1066"], "--year '1066' is out of range (1990–2100)\n"),
+], ids=["ytd", "ytd-with-year", "span", "text", "range"])
+def test_period_errors_name_the_options(tmp_path, args, message):
+    """The library says what is wrong with the period; the CLI says which option it was."""
+    result = run("build", *args, "--out", tmp_path / "o", cwd=tmp_path)
+    assert result.exit_code == exitcodes.USAGE
+    assert result.stderr == message
+    assert not (tmp_path / "o").exists()
+
+
+def test_extracts_without_dates_ask_for_year(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "households.csv").write_text("household_id,household_type,approval_date,approved_places\n",
+                                         encoding="utf-8")
+    result = run("build", "--data", data, "--format", "md", "--quiet", "--out", tmp_path / "o", cwd=tmp_path)
+    assert result.exit_code == exitcodes.USAGE
+    assert result.stderr == "the extracts hold no usable dates, so the period cannot be chosen: give --year\n"
 
 
 def test_invalid_extracts_exit_1_and_write_nothing(tmp_path):

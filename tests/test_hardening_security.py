@@ -97,11 +97,11 @@ def test_a_narrative_cannot_escape_the_sandbox(narrative_variables, payload):
 def fake_context(tmp_path_factory):
     from report_fakes import make_config, make_extracts, make_results
 
-    from fosterreport.context import build_context
+    from fosterreport.build import report_context
 
     project = tmp_path_factory.mktemp("templates") / "project"
     config = make_config(project)
-    return build_context(make_results(), make_extracts(), config), project
+    return report_context(make_results(), make_extracts(), config), project
 
 
 def _override(project: Path, name: str, text: str):

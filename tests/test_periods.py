@@ -1,4 +1,5 @@
-"""Financial years, quarters and year to date, as --year/--quarter/--ytd define them."""
+"""Financial years, quarters and year to date; what cannot be a period is a PeriodError in the
+calendar's words (the CLI's option wording is tested in test_cli_build.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import date
 import pytest
 
 from fosterreport.exceptions import UsageError
-from fosterreport.periods import Period, latest_ended_year, make_period, parse_year
+from fosterreport.periods import (
+    REASONS, Period, PeriodError, check_quarter, latest_ended_year, latest_period, make_period, parse_year,
+)
 
 
 def test_financial_year_2023_is_april_2022_to_march_2023():
@@ -54,8 +57,35 @@ def test_year_to_date_runs_from_april_to_the_quarter_end():
 
 
 def test_ytd_needs_a_quarter():
-    with pytest.raises(UsageError, match="--ytd needs --quarter"):
+    with pytest.raises(PeriodError) as raised:
         make_period(2023, ytd=True)
+    assert raised.value.reason == "year-to-date-without-quarter"
+    assert str(raised.value) == ("a year-to-date period needs a quarter: year to date runs from 1 April to the end "
+                                 "of that quarter")
+
+
+def test_check_quarter_needs_no_year():
+    check_quarter(None)
+    check_quarter(4, ytd=True)
+    with pytest.raises(PeriodError) as raised:
+        check_quarter(None, ytd=True)
+    assert raised.value.reason == "year-to-date-without-quarter"
+    with pytest.raises(PeriodError) as raised:
+        check_quarter(0)
+    assert raised.value.reason == "quarter-out-of-range"
+
+
+@pytest.mark.parametrize("call", [
+    lambda: make_period(2023, ytd=True), lambda: make_period(2023, 5), lambda: make_period(3000),
+    lambda: parse_year("FY23"), lambda: parse_year("2022-24"), lambda: parse_year("1066"),
+    lambda: latest_period(None),
+], ids=["ytd", "quarter", "year", "text", "span", "range", "no-dates"])
+def test_period_errors_speak_of_the_calendar_not_of_options(call):
+    with pytest.raises(PeriodError) as raised:
+        call()
+    assert raised.value.reason in REASONS
+    assert isinstance(raised.value, UsageError)  # still exit 2 for a library caller
+    assert "--" not in str(raised.value)
 
 
 def test_previous_is_the_same_period_a_year_earlier():
@@ -76,9 +106,10 @@ def test_parse_year_accepts_the_three_spellings(text):
 
 @pytest.mark.parametrize("text", ["23", "2022-24", "22/23", "2022-2024", "last year", ""])
 def test_parse_year_rejects_anything_else(text):
-    with pytest.raises(UsageError) as raised:
+    with pytest.raises(PeriodError) as raised:
         parse_year(text)
-    assert "--year" in str(raised.value)
+    assert raised.value.given == text.strip()
+    assert str(raised.value).startswith(repr(text.strip()))
 
 
 def test_parse_year_message_names_the_accepted_forms():
@@ -87,9 +118,9 @@ def test_parse_year_message_names_the_accepted_forms():
 
 
 def test_out_of_range_years_are_refused():
-    with pytest.raises(UsageError):
+    with pytest.raises(PeriodError, match=r"^'1066' is out of range \(1990–2100\)$"):
         parse_year("1066")
-    with pytest.raises(UsageError):
+    with pytest.raises(PeriodError, match=r"^financial year 3000 is out of range \(1990–2100\)$"):
         make_period(3000)
 
 

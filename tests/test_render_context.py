@@ -11,7 +11,8 @@ import pytest
 import tinycss2
 import tinycss2.color3
 
-from fosterreport.context import Figures, build_context
+from fosterreport.build import report_context
+from fosterreport.context import Figures
 from fosterreport.render.charts import render_charts
 from fosterreport.render.html import render_html
 from fosterreport.render.markdown import render_markdown
@@ -22,7 +23,7 @@ def render(tmp_path, *, missing=(), **publication):
     config = make_config(tmp_path / "project")
     if publication:
         config = config.model_copy(update={"publication": config.publication.model_copy(update=publication)})
-    context = build_context(make_results(missing=missing), make_extracts(missing), config)
+    context = report_context(make_results(missing=missing), make_extracts(missing), config)
     render_charts(context.charts)
     return context, render_html(context, config), render_markdown(context, config)
 

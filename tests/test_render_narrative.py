@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fosterreport.context import Figures, build_context
+from fosterreport.build import report_context
+from fosterreport.context import Figures
 from fosterreport.exceptions import RenderError
 from fosterreport.render.html import render_html
 from fosterreport.render.markdown import render_markdown
@@ -23,7 +24,7 @@ def build(tmp_path, narratives: dict[str, str], missing=(), **publication):
     if publication:
         config = config.model_copy(update={"publication": config.publication.model_copy(update=publication)})
     results = make_results(missing=missing)
-    context = build_context(results, make_extracts(missing), config)
+    context = report_context(results, make_extracts(missing), config)
     return context, results, config
 
 

@@ -7,6 +7,7 @@ exit code. Nothing here imports pandas, Jinja or WeasyPrint at module level, so 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -17,6 +18,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from fosterreport import __version__, exitcodes
+from fosterreport.embedded import sample_folder
 from fosterreport.exceptions import FosterReportError, UsageError
 
 app = typer.Typer(
@@ -88,15 +90,6 @@ QuarterOption = Annotated[Optional[int], typer.Option(
 YtdOption = Annotated[bool, typer.Option("--ytd", help="Year to date: from 1 April to the end of --quarter.")]
 
 
-def sample_folder() -> Path:
-    """The embedded sample data, found relative to the package (never the cwd)."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "sample_data", package.parent / "sample_data"):
-        if candidate.is_dir():
-            return candidate
-    raise UsageError("the embedded sample data is missing from this installation")
-
-
 def resolve_data(data: Path | None, config) -> tuple[Path, bool]:
     """Where the extracts come from: --data, else [data] path, else the embedded sample."""
     if data is not None:
@@ -131,14 +124,54 @@ def load_checked(data: Path | None, config_path: Path | None, *, strict: bool, q
     return config, extracts
 
 
+#: What the period rules say in the options' words (:class:`fosterreport.periods.PeriodError`).
+PERIOD_OPTION_WORDS = {
+    "year-to-date-without-quarter": "--ytd needs --quarter: year to date runs from 1 April to the end of that quarter",
+    "no-dates": "{message}: give --year",
+}
+
+
+@contextlib.contextmanager
+def period_options():
+    """A period that cannot be made, said in the words of --year, --quarter and --ytd: a
+    text that was read is the --year given; the other rules name their option."""
+    from fosterreport.periods import PeriodError
+
+    try:
+        yield
+    except PeriodError as error:
+        if error.given is not None:
+            raise UsageError(f"--year {error.messages[0]}") from None
+        words = PERIOD_OPTION_WORDS.get(error.reason, "{message}")
+        raise UsageError(words.format(message=error.messages[0])) from None
+
+
+def requested_period(year: str | None, quarter: int | None, ytd: bool):
+    """The period --year, --quarter and --ytd name, checked before anything is read; None
+    when --year is not given (the data chooses it), once --quarter and --ytd are known to fit."""
+    from fosterreport.periods import check_quarter, make_period, parse_year
+
+    with period_options():
+        check_quarter(quarter, ytd)
+        return None if year is None else make_period(parse_year(year), quarter, ytd)
+
+
+def latest_ended_period(newest, quarter: int | None, ytd: bool):
+    """The latest period ended by ``newest`` (:func:`fosterreport.periods.latest_period`)."""
+    from fosterreport import periods
+
+    with period_options():
+        return periods.latest_period(newest, quarter, ytd)
+
+
 def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool):
     """The period asked for; without --year the latest one ended by the newest date, announced."""
     from fosterreport.formatting import format_date
-    from fosterreport.periods import latest_period, make_period, parse_year
 
-    if year is not None:
-        return make_period(parse_year(year), quarter, ytd)
-    period = latest_period(extracts.newest_date, quarter, ytd)
+    period = requested_period(year, quarter, ytd)
+    if period is not None:
+        return period
+    period = latest_ended_period(extracts.newest_date, quarter, ytd)
     if not quiet:
         say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period ended "
             f"by the newest date in the extracts ({format_date(extracts.newest_date)}).")

@@ -88,8 +88,7 @@ def build(
 ) -> None:
     """Validate the extracts, compute the KPIs and write the report (HTML, PDF, Markdown) and kpis-<period>.json."""
     from fosterreport.build import build_report_detailed, check_formats
-    from fosterreport.cli.app import load_checked
-    from fosterreport.periods import make_period, parse_year
+    from fosterreport.cli.app import load_checked, requested_period
 
     if region is not None:
         from fosterreport.cli.region import build_command
@@ -97,10 +96,7 @@ def build(
         return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                              quiet=quiet, out=out, format=format, workers=workers)
 
-    if year is not None:  # a bad --year is a usage error before anything is read
-        make_period(parse_year(year), quarter, ytd)
-    elif ytd and quarter is None:
-        make_period(2000, quarter, ytd)  # raises the --ytd needs --quarter message
+    requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
     if format is not None:
         formats = check_formats([format])
     else:

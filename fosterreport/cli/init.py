@@ -46,7 +46,7 @@ GUIDE = ("<!-- Your narrative for this section. Markdown; placeholders such as {
 
 def planned_files(folder: Path, sample: bool) -> dict[Path, bytes | Path]:
     """Every file init writes: path -> content, or -> a file to copy."""
-    from fosterreport.cli.app import sample_folder
+    from fosterreport.embedded import sample_folder
     from fosterreport.contract import EXTRACTS, columns
 
     from fosterreport.context.sections import starter_narratives

@@ -77,13 +77,9 @@ def kpis(
         return kpis_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                             quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers)
 
-    from fosterreport.cli.app import choose_period
-    from fosterreport.periods import make_period, parse_year
+    from fosterreport.cli.app import choose_period, requested_period
 
-    if ytd and quarter is None:
-        raise UsageError("--ytd needs --quarter: year to date runs from 1 April to the end of that quarter")
-    if year is not None:  # a bad --year is a usage error before anything is read
-        make_period(parse_year(year), quarter, ytd)
+    requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
     settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
     period = choose_period(extracts, year, quarter, ytd, quiet)
 

@@ -40,18 +40,17 @@ def region_settings(region: Path, data: Path | None, config: Path | None) -> "Co
 def region_period(region: Path, settings: "Config", year: str | None, quarter: int | None, ytd: bool,
                   strict: bool, workers: int | None, quiet: bool):
     """--year as given; else the latest period that every valid council's extracts cover."""
+    from fosterreport.cli.app import latest_ended_period, requested_period
     from fosterreport.formatting import format_date
-    from fosterreport.periods import latest_period, make_period, parse_year
     from fosterreport.region.build import newest_common_date, scan_region
 
-    if year is not None:
-        return make_period(parse_year(year), quarter, ytd)
-    if ytd and quarter is None:
-        make_period(2000, quarter, ytd)  # raises the --ytd needs --quarter message
+    period = requested_period(year, quarter, ytd)
+    if period is not None:
+        return period
     newest = newest_common_date(scan_region(region, settings, strict=strict, workers=workers))
     if newest is None:
         raise UsageError("no valid council's extracts hold a date, so the period cannot be chosen: give --year")
-    period = latest_period(newest, quarter, ytd)
+    period = latest_ended_period(newest, quarter, ytd)
     if not quiet:
         say(f"No --year given: reporting on {period.label} ({period.in_words}), the latest period every valid "
             f"council's extracts cover (the earliest of their newest dates is {format_date(newest)}).")

@@ -41,7 +41,6 @@ before it and none importing this one:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from fosterreport import __version__
@@ -90,11 +89,9 @@ def _missing_files(extracts: "Extracts", names: Iterable[str]) -> list[str]:
     return [f"{name}.csv" for name in names if not extracts.has(name)]
 
 
-def build_context(results: "KpiResults", extracts: "Extracts", config: "Config", *,
-                  narrative_folder: Path | None = None) -> ReportContext:
-    """The one render context for every output format (see the module docstring)."""
-    from fosterreport.render.narrative import load_narratives
-
+def build_context(results: "KpiResults", extracts: "Extracts", config: "Config") -> ReportContext:
+    """The one render context for every output format (see the module docstring); the
+    author's narrative is merged in afterwards (:func:`fosterreport.build.report_context`)."""
     tables = TableBuilder(results, extracts, config)
     f = tables.f
     period = results.period
@@ -133,14 +130,6 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config",
         data_quality=quality, left_out=left_out, suppress_below=f.suppress_below, version=__version__,
         document_date=document_date(config, results), appendices=list(APPENDICES))
     context.data_quality["measures_left_out"] = list(results.left_out)
-
-    folder = narrative_folder if narrative_folder is not None else config.resolve(config.report.narrative)
-    narratives, recommendation, notices = load_narratives(folder, f, context)
-    for section in sections:
-        if section.id in narratives:
-            section.narrative = narratives[section.id]
-    context.cover.recommendation = recommendation
-    context.notices.extend(notices)
     if config.report.templates:
         templates = config.resolve(config.report.templates)
         if templates is not None and templates.is_dir():

@@ -12,7 +12,7 @@ regional figure, a rank and the distance from the regional value.
   denominators, pooled medians; ranks, distances, suppression;
 * :mod:`.export` — the JSON and CSV for dashboards;
 * :mod:`.context` — the regional report's render context (drawn and rendered by
-  :mod:`fosterreport.render.region`);
+  the one render path, :mod:`fosterreport.render.document`);
 * :mod:`.build` — running the councils across cores, and the regional report among them.
 
 In Python::

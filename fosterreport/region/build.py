@@ -15,6 +15,10 @@ which worker finished first: outcomes are kept in folder order, the regional fig
 computed from all of them at once, and each report depends on its own council's files
 alone and is written atomically, its PDF with the rest. ``workers=1`` runs the same jobs
 in the same order in this process: the serial reference the tests compare byte for byte.
+
+The regional report is rendered as a council's is, through the one render path
+(:func:`fosterreport.render.document.render_document`), from its own context
+(:mod:`fosterreport.region.context`) and templates (``region.html``, ``region.md.j2``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ if TYPE_CHECKING:
     from fosterreport.region.figures import RegionResults
 
 Progress = Callable[[CouncilOutcome, int, int], None]
+
+#: The regional report's file names: ``regional-report-<period>.html`` and so on.
+STEM = "regional-report"
 
 
 def default_workers() -> int:
@@ -183,6 +190,35 @@ def compute_councils(folder: Path | str, config: "Config", period: "Period", *, 
     return compare(region_name(folder, config), outcomes, period, config, trend=trend, kpi_ids=ids)
 
 
+def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
+    out_dir = Path(out_dir)
+    return {"html": out_dir / f"{STEM}-{period.slug}.html", "pdf": out_dir / f"{STEM}-{period.slug}.pdf",
+            "md": out_dir / f"{STEM}-{period.slug}.md", "json": out_dir / f"region-kpis-{period.slug}.json"}
+
+
+@dataclass
+class RenderedRegion:
+    outputs: dict[Path, bytes] = field(default_factory=dict)
+    pages: int | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def render_region(region: "RegionResults", config: "Config", out_dir: Path, formats: Iterable[str],
+                  stage: Callable[[str], None] | None = None) -> RenderedRegion:
+    """Every requested format of the regional report and its JSON, in memory (nothing written)."""
+    from fosterreport.build import kpis_json
+    from fosterreport.region.context import build_region_context
+    from fosterreport.region.export import to_json_text
+    from fosterreport.render.document import render_document
+
+    paths = output_paths(out_dir, region.period)
+    context = build_region_context(region, config)
+    rendered = render_document(context, config, formats, template="region", progress=stage)
+    outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
+    outputs[paths["json"]] = kpis_json(to_json_text(region))
+    return RenderedRegion(outputs, rendered.pages, rendered.notices)
+
+
 @dataclass
 class RegionBuild:
     """What ``build --region`` did: each council's outcome and the regional files."""
@@ -215,7 +251,6 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
     from fosterreport.build import TREND_YEARS, check_formats
     from fosterreport.exceptions import RenderError
     from fosterreport.region.figures import compare
-    from fosterreport.render.region import output_paths, render_region
     from fosterreport.render.write import write_atomically
 
     chosen = check_formats(formats) if formats is not None else None

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from fosterreport.context import ReportContext
 
 
-def render_html(context: "ReportContext", config: "Config | None" = None) -> str:
-    html = render(config, "html", "report.html", report=context)
+def render_html(context: "ReportContext", config: "Config | None" = None, template: str = "report.html") -> str:
+    html = render(config, "html", template, report=context)
     html = re.sub(r"[ \t]+\n", "\n", html)
     html = re.sub(r"\n{3,}", "\n\n", html)
     return html

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from fosterreport.context import ReportContext
 
 
-def render_markdown(context: "ReportContext", config: "Config | None" = None) -> str:
-    text = render(config, "md", "report.md.j2", report=context)
+def render_markdown(context: "ReportContext", config: "Config | None" = None, template: str = "report.md.j2") -> str:
+    text = render(config, "md", template, report=context)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n"

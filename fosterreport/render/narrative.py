@@ -16,6 +16,10 @@ Safety:
   ``script``, links only to http(s) and mailto), and removed from the Markdown output.
 
 In ``summary.md`` a paragraph beginning ``Recommendation:`` is lifted onto the cover.
+
+The narrative is merged into a context already built (:func:`add_narratives`, called by
+:func:`fosterreport.build.report_context`): this module reads the context, and the context
+never calls up into it.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from fosterreport.exceptions import RenderError
 from fosterreport.formatting import NOT_AVAILABLE, format_date
 
 if TYPE_CHECKING:
+    from fosterreport.config import Config
     from fosterreport.context import Figures, Narrative, ReportContext
+    from fosterreport.kpis.results import KpiResults
 
 #: Largest narrative file read (a guard against a wrong file, not a style rule): refused
 #: before it is read, with a message naming it.
@@ -519,3 +525,18 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
             narratives[stem] = _narrative(text, f"Table in the narrative of {titles[stem]}", name)
     rec = _narrative(recommendation or default, "Table in the recommendation", None)
     return narratives, rec, notices
+
+
+def add_narratives(context: "ReportContext", results: "KpiResults", config: "Config", folder: Path | None) -> None:
+    """Merge the author's narrative from ``folder`` into ``context``: each section's, the
+    cover's recommendation, and notices for the author. Placeholders read the figures as
+    the report's tables do (the same suppression)."""
+    from fosterreport.context import Figures
+
+    figures = Figures(results, config.publication.suppress_below)
+    narratives, recommendation, notices = load_narratives(folder, figures, context)
+    for section in context.sections:
+        if section.id in narratives:
+            section.narrative = narratives[section.id]
+    context.cover.recommendation = recommendation
+    context.notices.extend(notices)

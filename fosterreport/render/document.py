@@ -1,0 +1,84 @@
+"""The one render path: a render context to HTML, PDF and Markdown, for every report.
+
+The council report (:func:`fosterreport.build.render_outputs`) and the regional report
+(:func:`fosterreport.region.build.render_region`) differ in their context and their
+templates (``report.html`` / ``report.md.j2``, ``region.html`` / ``region.md.j2``), not
+in how they are drawn and rendered: charts first (the HTML embeds them, the PDF is the
+HTML through WeasyPrint), then each requested format, in memory, as bytes. Writing the
+files is the caller's (:mod:`fosterreport.render.write`), so that a failure anywhere
+leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+if TYPE_CHECKING:
+    from fosterreport.config import Config
+    from fosterreport.context import ChartSpec
+
+#: Every format a report is rendered in, in the order they are rendered.
+FORMATS = ("html", "pdf", "md")
+
+
+@dataclass
+class Rendered:
+    """A report rendered: each requested format's bytes, the PDF's page count, WeasyPrint's
+    warnings (as notices for the author) and the seconds each stage took."""
+
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    pages: int | None = None
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def draw_charts(charts: Iterable["ChartSpec"]) -> None:
+    """Draw every chart, setting its ``src`` (a data: URI): the regional funnel comparison
+    as small multiples, every other kind as the council report draws it."""
+    from fosterreport.render.charts import data_uri, render_svg
+    from fosterreport.render.region import funnel_svg
+
+    for spec in charts:
+        spec.src = data_uri(funnel_svg(spec) if spec.kind == "funnels" else render_svg(spec))
+
+
+def render_document(context: Any, config: "Config", formats: Iterable[str] = FORMATS, *,
+                    template: str = "report", progress: Callable[[str], None] | None = None) -> Rendered:
+    """Render ``context`` with ``<template>.html`` and ``<template>.md.j2`` in ``formats``.
+
+    ``progress(stage)`` hears each stage as it starts: ``charts``, ``HTML``, ``PDF``,
+    ``Markdown`` (the charts and the HTML are drawn for the PDF too). Raises
+    :class:`~fosterreport.exceptions.RenderError` naming the template or file at fault.
+    """
+    from fosterreport.render.html import render_html
+    from fosterreport.render.markdown import render_markdown
+
+    formats = tuple(formats)
+    step = progress or (lambda stage: None)
+    rendered = Rendered()
+
+    def timed(stage: str, work: Callable[[], Any]) -> Any:
+        step(stage)
+        started = time.perf_counter()
+        result = work()
+        rendered.timings[stage] = time.perf_counter() - started
+        return result
+
+    if "html" in formats or "pdf" in formats:
+        timed("charts", lambda: draw_charts(context.charts))
+        html = timed("HTML", lambda: render_html(context, config, template=f"{template}.html"))
+        if "html" in formats:
+            rendered.outputs["html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        from fosterreport.render.pdf import render_pdf
+
+        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(html, Path(config.base)))
+        rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
+        rendered.outputs["pdf"] = pdf
+    if "md" in formats:
+        markdown = timed("Markdown", lambda: render_markdown(context, config, template=f"{template}.md.j2"))
+        rendered.outputs["md"] = markdown.encode("utf-8")
+    return rendered
