@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fosterreport.cli import app
-from fosterreport.context import build_context
+from fosterreport.build import report_context
 from fosterreport.context import docs as section_docs
 from fosterreport.context import sections as registry
 from fosterreport.context.model import Section
@@ -34,7 +34,7 @@ runner = CliRunner()
 
 def render(project: Path, **report):
     config = make_config(project, **report)
-    context = build_context(make_results(), make_extracts(), config)
+    context = report_context(make_results(), make_extracts(), config)  # with the narrative merged in
     render_charts(context.charts)
     return context, render_html(context, config), render_markdown(context, config)
 

@@ -41,11 +41,8 @@ def builtin_templates() -> Path:
 
 def template_folders(config: "Config | None") -> list[Path]:
     folders = []
-    if config is not None and config.report.templates:
-        user = config.resolve(config.report.templates)
-        if user is None or not user.is_dir():
-            raise RenderError(f"[report] templates: folder not found: {user}")
-        folders.append(user)
+    if config is not None and config.report.templates:  # (checked to exist when the config was loaded)
+        folders.append(config.resolve(config.report.templates))
     folders.append(builtin_templates())
     return folders
 
