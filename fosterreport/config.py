@@ -121,6 +121,25 @@ class DataSettings(Section):
         {}, examples=[{"deregistration_reason": {"RET": "RESIGNED"}}],
         description='Local values mapped to contract codes, per coded column (or "<file>.<column>" '
                     "for one extract only).")
+    coverage: dict[str, date] = Field(
+        {}, examples=[{"visits": date(2021, 4, 1)}],
+        description="The day an extract's export begins, where it is known. Otherwise a file covers from "
+                    "the first day of the month of its earliest date; a figure needing earlier records "
+                    "is n/a.")
+    extracted: date | None = Field(
+        None, examples=[date(2024, 4, 5)],
+        description="The day the extracts were taken from the systems: a period may end on or before it. "
+                    "Otherwise, on or before the newest date in the extracts.")
+
+    @field_validator("coverage", mode="after")
+    @classmethod
+    def _known_extracts(cls, value: dict[str, date]) -> dict[str, date]:
+        """Each ``[data.coverage]`` key names an extract."""
+        from fosterreport.contract import EXTRACTS
+
+        _fail("coverage", [_problem((name,), f"[data.coverage] {name}: no such extract{_hint(name, EXTRACTS)}")
+                           for name in value if name not in EXTRACTS])
+        return value
 
     @field_validator("columns", mode="after")
     @classmethod

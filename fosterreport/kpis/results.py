@@ -92,6 +92,9 @@ class Figure:
     basis_by: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     #: e.g. "forecast" on outturn when any row chosen was a forecast.
     note: str | None = None
+    #: Why the extracts cannot support it ("visits.csv starts 1 April 2021"): then its
+    #: value and every breakdown cell are None (see :mod:`fosterreport.kpis.coverage`).
+    not_covered: str | None = None
 
     def cell(self, breakdown: str | None = None, code: str | None = None) -> Value:
         """The value, or one breakdown key's value (None when the key is absent)."""
@@ -118,6 +121,11 @@ def withheld(figure: Figure | None, suppress_below: int, breakdown: str | None =
     if not suppress_below or figure is None:
         return False
     return any(is_suppressed(int(count), suppress_below) for count in figure.basis_of(breakdown, code))
+
+
+def uncovered(figure: Figure, reason: str) -> Figure:
+    """``figure`` as the extracts can support it: nothing, with the reason, the same keys."""
+    return Figure(None, by={name: dict.fromkeys(cells) for name, cells in figure.by.items()}, not_covered=reason)
 
 
 @dataclass(frozen=True)
