@@ -59,6 +59,11 @@ class Extracts:
     is_sample: bool = False
     #: The day the extracts were checked (dates after it are ``future-date`` warnings).
     checked_on: date | None = None
+    #: The day they were taken from the systems (``[data] extracted``), when known: a
+    #: period may end on or before it; otherwise on or before the newest date in them.
+    extracted_on: date | None = None
+    #: Extract name -> the day its export begins, where ``[data] coverage`` says so.
+    begins: dict[str, date] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.frames
@@ -117,4 +122,7 @@ def load_extracts(folder: Path | str, config: "Config | None" = None) -> Extract
     from fosterreport.config import Config
     from fosterreport.validation import validate_folder
 
-    return validate_folder(Path(folder), config or Config())
+    config = config or Config()
+    extracts = validate_folder(Path(folder), config)
+    extracts.extracted_on, extracts.begins = config.data.extracted, dict(config.data.coverage)
+    return extracts

@@ -64,7 +64,9 @@ class Coverage:
             return
         if period.end > self.newest:
             raise UsageError(f"the period {period.label} ends on {format_date(period.end)}, after the newest "
-                             f"date in the extracts: {self.span_words()}")
+                             f"date in the extracts: {self.span_words()}. If they were taken from the "
+                             f"systems after the period ended, say when: [data] extracted = "
+                             f"{(period.end + timedelta(days=1)).isoformat()} (or later) in fosterreport.toml")
         if self.oldest is not None and period.start < self.oldest:
             raise UsageError(f"the period {period.label} starts on {format_date(period.start)}, before the "
                              f"extracts begin: {self.span_words()}")
@@ -91,17 +93,18 @@ def needed_from(kpi: "Kpi", period: "Period", rules: "Rules") -> date:
     return period.start
 
 
-def coverage_of(extracts: "Extracts", declared: Mapping[str, date] | None = None) -> Coverage:
-    """The windows of ``extracts`` (see the module docstring); ``declared`` gives a file's
-    true start where the config knows it."""
-    declared = dict(declared or {})
-    newest = extracts.newest_date
-    firsts = {name: _window_start(extracts, name) for name in extracts.files}
+def coverage_of(extracts: "Extracts") -> Coverage:
+    """The windows of ``extracts`` (see the module docstring): a file's true start where
+    the config gave it (``extracts.begins``), else inferred from its dates."""
+    declared = extracts.begins
+    newest = max(filter(None, (extracts.newest_date, extracts.extracted_on)), default=None)
+    names = list(dict.fromkeys([*extracts.frames, *extracts.files]))
+    firsts = {name: _window_start(extracts, name) for name in names}
     dated = [first for first in firsts.values() if first is not None] or [
         info.first_date for info in extracts.files.values() if info.first_date is not None]
     folder_start = _month_start(min(dated)) if dated else None
     starts: dict[str, date] = {}
-    for name in extracts.files:
+    for name in names:
         if name in declared:
             starts[name] = declared[name]
         elif firsts[name] is not None:
@@ -117,7 +120,7 @@ def _window_start(extracts: "Extracts", name: str) -> date | None:
 
     frame = extracts.frames.get(name)
     if frame is None:  # provenance without records (a test's fake): its first date
-        return extracts.files[name].first_date
+        return extracts.files[name].first_date if name in extracts.files else None
     found = [frame[column].min() for column in EXTRACTS[name].window if column in frame]
     found = [day.date() for day in found if day is not None and day == day]  # (NaT is not equal to itself)
     return min(found, default=None)

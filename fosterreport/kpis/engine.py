@@ -173,7 +173,7 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     if trend_years < 0:
         raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
 
-    coverage = coverage_of(extracts, config.data.coverage)
+    coverage = coverage_of(extracts)
     coverage.check_period(period)
     frames = Derived(extracts.frames)  # selections made once for the period, the year before and the trend
     current = figures_for(frames, period, config, kpis, coverage)
