@@ -320,7 +320,6 @@ class TrainingAttendance(Record):
 
 class MockingbirdMembership(Record):
     file = "mockingbird.csv"
-    window = ("left_date",)
     summary = "Mockingbird constellation membership"
     rules = (DateOrder(("joined_date", "left_date")),)
 
