@@ -114,6 +114,10 @@ class ReportSettings(Section):
 class DataSettings(Section):
     path: str | None = Field(None, examples=["data"],
                              description="Folder of the CSV extracts, inside the project folder.")
+    extracted: date | None = Field(
+        None, examples=[date(2024, 4, 5)],
+        description="The day the extracts were taken from the systems: a period may end on or before it. "
+                    "Otherwise, on or before the newest date in the extracts.")
     columns: dict[str, dict[str, list[str]]] = Field(
         {}, examples=[{"households": {"household_id": ["Foster Carer Ref"]}}],
         description="Header aliases beyond the built-in ones, per extract and column.")
@@ -121,6 +125,21 @@ class DataSettings(Section):
         {}, examples=[{"deregistration_reason": {"RET": "RESIGNED"}}],
         description='Local values mapped to contract codes, per coded column (or "<file>.<column>" '
                     "for one extract only).")
+    coverage: dict[str, date] = Field(
+        {}, examples=[{"visits": date(2021, 4, 1)}],
+        description="The day an extract's export begins, where it is known. Otherwise a file covers from "
+                    "the first day of the month of its earliest date; a figure needing earlier records "
+                    "is n/a.")
+
+    @field_validator("coverage", mode="after")
+    @classmethod
+    def _known_extracts(cls, value: dict[str, date]) -> dict[str, date]:
+        """Each ``[data.coverage]`` key names an extract."""
+        from fosterreport.contract import EXTRACTS
+
+        _fail("coverage", [_problem((name,), f"[data.coverage] {name}: no such extract{_hint(name, EXTRACTS)}")
+                           for name in value if name not in EXTRACTS])
+        return value
 
     @field_validator("columns", mode="after")
     @classmethod
@@ -480,10 +499,13 @@ def commented_toml(header: str, keep: dict[str, Any] | None = None) -> str:
             for key, field in annotation.model_fields.items():
                 example = _example(field)
                 out += _comment(field.description + _bounds(field))
-                if isinstance(example, dict):  # [data.columns.<file>]: sub-tables of their own
-                    for sub, table in example.items():
+                if isinstance(example, dict) and all(isinstance(v, dict) for v in example.values()):
+                    for sub, table in example.items():  # [data.columns.<file>]: sub-tables of their own
                         out.append(f"# [{name}.{key}.{toml_key(sub)}]")
                         out += [f"# {toml_key(k)} = {toml_value(v)}" for k, v in table.items()]
+                elif isinstance(example, dict):  # [data.coverage]: a table of its own
+                    out.append(f"# [{name}.{key}]")
+                    out += [f"# {toml_key(k)} = {toml_value(v)}" for k, v in example.items()]
                 elif f"{name}.{key}" in keep:
                     out.append(f"{key} = {toml_value(keep[f'{name}.{key}'])}")
                 else:

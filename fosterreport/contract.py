@@ -156,10 +156,15 @@ class Record(BaseModel):
     summary: ClassVar[str]
     required_file: ClassVar[bool] = False
     rules: ClassVar[tuple[RowRule, ...]] = ()
+    #: The date columns whose earliest value marks where the export begins (a register
+    #: holds records that ended after that day, whenever they began): see
+    #: :mod:`fosterreport.kpis.coverage`. Empty: the file covers the whole folder's span.
+    window: ClassVar[tuple[str, ...]] = ()
 
 
 class Household(Record):
     file = "households.csv"
+    window = ("deregistration_date",)
     summary = "one row per fostering household ever approved"
     required_file = True
     rules = (DateOrder(("approval_date", "deregistration_date")),
@@ -183,6 +188,7 @@ class Household(Record):
 
 class Enquiry(Record):
     file = "enquiries.csv"
+    window = ("enquiry_date",)
     summary = "one row per enquiry from a member of the public about becoming a carer"
     rules = (DateOrder(("enquiry_date", "initial_visit_date", "application_date", "stage2_date",
                         "panel_date", "approval_date")),
@@ -210,6 +216,7 @@ class Enquiry(Record):
 
 class Placement(Record):
     file = "placements.csv"
+    window = ("end_date",)
     summary = "one row per placement of a looked-after child"
     rules = (DateOrder(("start_date", "end_date")),
              RequiredWhen("household_id", "provider", equals=codes.Provider.IN_HOUSE))
@@ -227,6 +234,7 @@ class Placement(Record):
 
 class Hold(Record):
     file = "holds.csv"
+    window = ("end_date",)
     summary = "periods when a household is on hold (not available for placements)"
     rules = (DateOrder(("start_date", "end_date")),)
 
@@ -238,6 +246,7 @@ class Hold(Record):
 
 class Review(Record):
     file = "reviews.csv"
+    window = ("due_date",)
     summary = "foster carer reviews of approval"
 
     household_id: Id = column(references="households")
@@ -248,6 +257,7 @@ class Review(Record):
 
 class Visit(Record):
     file = "visits.csv"
+    window = ("visit_date",)
     summary = "supervising social worker visits"
 
     household_id: Id = column(references="households")
@@ -257,6 +267,7 @@ class Visit(Record):
 
 class PanelRow(Record):
     file = "panel.csv"
+    window = ("panel_date",)
     summary = "one row per item heard at fostering panel"
 
     panel_date: Date = column()
@@ -268,6 +279,7 @@ class PanelRow(Record):
 
 class Complaint(Record):
     file = "complaints.csv"
+    window = ("received_date",)
     summary = "one row per complaint about the fostering service"
     rules = (DateOrder(("received_date", "closed_date")),)
 
@@ -280,6 +292,7 @@ class Complaint(Record):
 
 class Allegation(Record):
     file = "allegations.csv"
+    window = ("referral_date",)
     summary = "referrals to the LADO concerning foster carers"
 
     allegation_id: Id = column(unique=True)
@@ -294,6 +307,7 @@ class Allegation(Record):
 
 class TrainingAttendance(Record):
     file = "training.csv"
+    window = ("session_date",)
     summary = "one row per carer attending a learning session"
 
     session_id: Id = column()

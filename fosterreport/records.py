@@ -25,7 +25,7 @@ was not supplied is absent from ``frames``; a header-only file gives an empty fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -50,6 +50,11 @@ class Extracts:
     is_sample: bool = False
     #: The day the extracts were checked (dates after it are ``future-date`` warnings).
     checked_on: date | None = None
+    #: The day they were taken from the systems (``[data] extracted``), when known: a
+    #: period may end on or before it; otherwise on or before the newest date in them.
+    extracted_on: date | None = None
+    #: Extract name -> the day its export begins, where ``[data] coverage`` says so.
+    begins: dict[str, date] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.frames
@@ -107,7 +112,9 @@ def load_extracts(folder: Path | str, config: "Config | None" = None) -> Extract
     """Read, parse and check every extract in ``folder``; see the module docstring."""
     from fosterreport.config import Config
 
-    folder, today = Path(folder), date.today()
-    checked = validate_folder(folder, config or Config(), today=today)
+    config = config or Config()
+    # "today", for future-date warnings, is the UTC date: the same output in every time zone
+    folder, today = Path(folder), datetime.now(timezone.utc).date()
+    checked = validate_folder(folder, config, today=today)
     return Extracts(folder=folder, frames=checked.frames, files=checked.files, problems=checked.problems,
-                    checked_on=today)
+                    checked_on=today, extracted_on=config.data.extracted, begins=dict(config.data.coverage))

@@ -65,10 +65,16 @@ def frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return result
 
 
+#: The days hand-made extracts are taken to cover: from before, to after, any period a test
+#: computes, so that a test of one rule is not also a test of coverage (tests/test_kpis_coverage.py is).
+BEGINS, EXTRACTED = date(2015, 4, 1), date(2099, 3, 31)
+
+
 def extracts(**tables: list[dict[str, Any]]) -> Extracts:
     """An :class:`Extracts` holding a frame per keyword (``households=[...]``); files not
     named are absent, as when they were not supplied."""
-    return Extracts(folder=Path("."), frames={name: frame(name, rows) for name, rows in tables.items()})
+    return Extracts(folder=Path("."), frames={name: frame(name, rows) for name, rows in tables.items()},
+                    extracted_on=EXTRACTED, begins=dict.fromkeys(tables, BEGINS))
 
 
 def household(household_id: str, approved: str, places: int = 1, kind: str = "MAINSTREAM",
@@ -96,7 +102,12 @@ def fixture_extracts(name: str = "year_2022_23") -> Extracts:
     if name not in _LOADED:
         from fosterreport.records import load_extracts
 
-        loaded = load_extracts(FIXTURES / name)
+        from fosterreport.config import Config
+
+        # the fixtures' exports are taken to begin on 1 April 2015, before any period a test
+        # computes (their earliest records are later: coverage is tested on its own)
+        config = Config(data={"coverage": dict.fromkeys(EXTRACTS, date(2015, 4, 1))})
+        loaded = load_extracts(FIXTURES / name, config)
         assert not loaded.problems.errors, loaded.problems.errors
         _LOADED[name] = loaded
     return _LOADED[name]

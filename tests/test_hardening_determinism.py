@@ -1,7 +1,8 @@
 """Determinism across processes: the time zone, the locale and the hash seed change nothing.
 
-Two ``fosterreport build`` runs of the embedded sample, in separate processes started at
-the same time, one with ``TZ=UTC``, ``LC_ALL=C.UTF-8``, ``PYTHONHASHSEED=0`` and the other
+Two ``fosterreport build`` runs of the embedded sample, in separate processes, the second
+started more than two seconds after the first has finished (so that anything stamped with
+the time of the build, such as a subset font's ``head.modified``, would differ), one with ``TZ=UTC``, ``LC_ALL=C.UTF-8``, ``PYTHONHASHSEED=0`` and the other
 with ``TZ=Pacific/Auckland`` (a different calendar day for much of the day),
 ``LC_ALL=en_GB.UTF-8`` and ``PYTHONHASHSEED=12345``, give byte-identical HTML, Markdown,
 JSON and PDF. Each process also calls ``setlocale(LC_ALL, "")`` first, as a program that
@@ -20,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,13 +72,18 @@ def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tm
         "a": _environment(TZ="UTC", LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONHASHSEED="0"),
         "b": _environment(TZ="Pacific/Auckland", PYTHONHASHSEED="12345", **locales["en_GB.UTF-8"]),
     }
-    processes = {name: _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
-                               "--out", str(tmp_path / name)], env) for name, env in runs.items()}
-    printed = {}
-    for name, process in processes.items():
+    printed, started, finished = {}, {}, {}
+    for name, env in runs.items():
+        if finished:  # the second build starts more than two seconds after the first ended
+            time.sleep(2.5)
+        started[name] = time.time()
+        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
+                          "--out", str(tmp_path / name)], env)
         stdout, stderr = process.communicate(timeout=300)
         printed[name] = stderr.decode()
         assert process.returncode == 0, printed[name]
+        finished[name] = time.time()
+    assert started["b"] - finished["a"] >= 2.0
     assert "LOCALE=C.UTF-8" in printed["a"]
     assert f"LOCALE={runs['b']['LC_ALL']}" in printed["b"]
     names = sorted(path.name for path in (tmp_path / "a").iterdir())

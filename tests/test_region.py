@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from fosterreport.config import Config, Publication
+from fosterreport.config import Config, Publication, load_config
 from fosterreport.exceptions import UsageError
 from fosterreport.periods import make_period
 from fosterreport.region import compute_region, discover_councils, load_region
@@ -198,7 +198,8 @@ def test_councils_take_rules_and_suppression_from_the_region_unless_they_set_the
 
 
 def test_suppression_applies_per_council_and_to_small_regional_figures():
-    loaded = load_region(HUB, Config(publication=Publication(suppress_below=3), base=HUB))
+    hub = load_config(HUB / "fosterreport.toml")
+    loaded = load_region(HUB, hub.model_copy(update={"publication": Publication(suppress_below=3)}))
     region = compute_region(loaded.councils, YEAR, loaded.config, trend=0)
     assert region.suppress_below == 3
     households = region["households_end"].councils  # 3, 3, 2: gamma's 2 is hidden

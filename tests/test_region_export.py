@@ -42,7 +42,8 @@ def test_json_validates_against_the_schema(document):
 def test_suppressed_json_validates_too(tmp_path):
     hub = tmp_path / "hub"
     shutil.copytree(HUB, hub)
-    (hub / "fosterreport.toml").write_text("[publication]\nsuppress_below = 3\n", encoding="utf-8")
+    settings = (HUB / "fosterreport.toml").read_text(encoding="utf-8").replace('name = "Test Hub"\n', "")
+    (hub / "fosterreport.toml").write_text(settings + "\n[publication]\nsuppress_below = 3\n", encoding="utf-8")
     result = run("kpis", "--region", hub, "--year", "2024", "--format", "json")
     document = json.loads(result.stdout)
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())

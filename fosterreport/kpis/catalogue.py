@@ -21,6 +21,8 @@ from fosterreport import codes
 Unit = Literal["count", "rate", "ratio", "number", "days", "money"]
 Polarity = Literal["higher", "lower", "neutral"]
 Aggregation = Literal["sum", "ratio", "median", "money"]
+#: Records a KPI needs from before its period (see :mod:`fosterreport.kpis.coverage`).
+Lookback = Literal["previous_period", "supervision_interval"]
 
 #: The key under which blank values of an optional coded column are counted, so that a
 #: breakdown always sums to its total.
@@ -114,6 +116,9 @@ class Kpi:
     axes: tuple[Breakdown, ...] = field(default=(), repr=False, compare=False)
     #: How its figures combine (see :data:`AGGREGATIONS`).
     aggregation: Aggregation = "sum"
+    #: Records it needs from before the period: the year before (a cohort), or the
+    #: supervision interval (the contact before the period's first gap).
+    lookback: Lookback | None = None
 
     @property
     def section_title(self) -> str:
@@ -159,9 +164,10 @@ HPH = ("households", "placements", "holds")
 
 
 def _kpi(id: str, label: str, unit: Unit, polarity: Polarity, needs: tuple[str, ...], definition: str,
-         *axes: Breakdown, section: str, aggregation: Aggregation | None = None) -> Kpi:
+         *axes: Breakdown, section: str, aggregation: Aggregation | None = None,
+         lookback: Lookback | None = None) -> Kpi:
     return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes,
-               aggregation or UNIT_AGGREGATION[unit])
+               aggregation or UNIT_AGGREGATION[unit], lookback)
 
 
 def _section(section: str, *rows: tuple) -> list[Kpi]:
@@ -264,7 +270,7 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "Initial visits in the period divided by enquiries received in the same period."),
         ("cohort_approval_rate", "Approvals from last year's enquiries", "rate", "higher", ("enquiries",),
          "Of the enquiries received in the same period one year earlier, the share approved by the end "
-         "of this period, a cohort measure immune to timing."),
+         "of this period, a cohort measure immune to timing.", {"lookback": "previous_period"}),
         ("median_days_enquiry_to_approval", "Median days from enquiry to approval", "days", "lower",
          ("enquiries",),
          "The median number of days from enquiry to approval over the approvals from enquiries in the "
@@ -300,7 +306,7 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "Of the households approved at some point in the period, the share whose every gap between "
          "supervision contacts (approval and supervision visits, then to the end of the period or of "
          "approval) that reaches into the period is at most the supervision interval (42 days unless "
-         "configured)."),
+         "configured).", {"lookback": "supervision_interval"}),
         ("unannounced_visit_rate", "Households with an unannounced visit", "rate", "higher",
          ("households", "visits"),
          "Of the households approved on every day of the period, the share with at least one "

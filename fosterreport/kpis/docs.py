@@ -235,6 +235,13 @@ Output
   record's figures or dates). Without suppression the flags are absent and the output is as
   above. The terminal table
   shows every figure as computed: it is for the analyst checking them, not for publication.
+  A cell withheld alone in a breakdown that adds up to its published total takes the next
+  smallest non-zero cell with it (secondary suppression), so it cannot be worked out.
+- Coverage: a figure the extracts cannot support (its period, or the look-back it needs,
+  starts before a file it is built from) is `null` with the reason: `"not_covered"` on the
+  KPI (and on a trend entry), `"previous_not_covered"` for its previous period ("visits.csv
+  starts 1 April 2021"); these keys appear only then. Its change is `null`, its direction
+  `"n/a"` and it has no RAG.
 """
 
 
@@ -295,8 +302,14 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
             "suppressed": {"type": "boolean"},
             "previous_suppressed": {"type": "boolean"},
             "by_suppressed": _by_suppressed_schema(kpi),
+            "not_covered": _NOT_COVERED,
+            "previous_not_covered": _NOT_COVERED,
         },
     }
+
+
+#: Present only when the extracts cannot support the figure: why ("visits.csv starts …").
+_NOT_COVERED = {"type": "string", "minLength": 1}
 
 
 def _by_suppressed_schema(kpi: Kpi) -> dict[str, Any]:
@@ -349,7 +362,8 @@ def json_schema() -> dict[str, Any]:
                                             "required": ["value", "by"],
                                             "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi),
                                                            "suppressed": {"type": "boolean"},
-                                                           "by_suppressed": _by_suppressed_schema(kpi)}}
+                                                           "by_suppressed": _by_suppressed_schema(kpi),
+                                                           "not_covered": _NOT_COVERED}}
                                    for kpi in CATALOGUE}}}}},
         },
         "$defs": {

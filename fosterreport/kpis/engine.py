@@ -19,7 +19,8 @@ from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, TREND_SECTIO
 from fosterreport.kpis.comparison import difference, direction, rag
 from fosterreport.kpis.keys import KeyRef
 from fosterreport.kpis.measures import Derived, Figure, Frames
-from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint
+from fosterreport.kpis.coverage import Coverage, coverage_of
+from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint, uncovered
 from fosterreport.periods import Period, make_period
 from fosterreport.records import Extracts
 
@@ -47,8 +48,10 @@ def select(kpi_ids) -> list[Kpi]:
     return [kpi for kpi in CATALOGUE if kpi.id in wanted]
 
 
-def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi]) -> dict[str, Figure]:
-    """The figures of ``kpis`` for one period (those whose files are all present).
+def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
+                coverage: Coverage | None = None) -> dict[str, Figure]:
+    """The figures of ``kpis`` for one period (those whose files are all present); with
+    ``coverage``, a figure the extracts cannot support is ``None`` with its reason.
 
     Pass the same :class:`~fosterreport.kpis.measures.Derived` for several periods of one
     computation to share what their sections derive alike (as :func:`compute` does).
@@ -60,8 +63,14 @@ def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi])
         module, required = MODULES[section]
         if all(name in frames for name in required):
             figures.update(module.compute(frames, period, config))
-    return {kpi.id: figures[kpi.id] for kpi in kpis
-            if kpi.id in figures and all(name in frames for name in kpi.needs)}
+    chosen = {kpi.id: figures[kpi.id] for kpi in kpis
+              if kpi.id in figures and all(name in frames for name in kpi.needs)}
+    if coverage is not None:
+        for kpi in kpis:
+            reason = kpi.id in chosen and coverage.gap(kpi, period, config.rules)
+            if reason:
+                chosen[kpi.id] = uncovered(chosen[kpi.id], reason)
+    return chosen
 
 
 def left_out(frames: Frames, kpis: list[Kpi], figures: dict[str, Figure], period: Period) -> list[str]:
@@ -136,7 +145,7 @@ def scorecard(values: dict[str, KpiValue], targets: dict[str, KeyRef], config: C
 
 
 def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years: int,
-          known: dict[Period, dict[str, Figure]] | None = None) -> list[TrendPoint]:
+          known: dict[Period, dict[str, Figure]] | None = None, coverage: Coverage | None = None) -> list[TrendPoint]:
     """The household and recruitment KPIs for ``years`` financial years to the period's year.
 
     ``known`` holds figures already computed (for ``kpis``) by period: a trend year that is
@@ -150,7 +159,7 @@ def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years
         if known and year_period in known:
             figures = {kpi.id: known[year_period][kpi.id] for kpi in wanted if kpi.id in known[year_period]}
         else:
-            figures = figures_for(frames, year_period, config, wanted)
+            figures = figures_for(frames, year_period, config, wanted, coverage)
         points.append(TrendPoint(period=year_period, figures=figures))
     return points
 
@@ -164,9 +173,11 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     if trend_years < 0:
         raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
 
+    coverage = coverage_of(extracts)
+    coverage.check_period(period)
     frames = Derived(extracts.frames)  # selections made once for the period, the year before and the trend
-    current = figures_for(frames, period, config, kpis)
-    before = figures_for(frames, period.previous(), config, kpis)
+    current = figures_for(frames, period, config, kpis, coverage)
+    before = figures_for(frames, period.previous(), config, kpis, coverage)
     values = {kpi.id: _value(kpi, current[kpi.id], before.get(kpi.id), config)
               for kpi in kpis if kpi.id in current}
     return KpiResults(
@@ -177,6 +188,6 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
         left_out=left_out(frames, kpis, current, period),
         warnings=list(extracts.problems.warnings),
         suppress_below=config.publication.suppress_below,  # the JSON and CSV withhold what the report does
-        trend=(trend(frames, period, config, kpis, trend_years, {period.previous(): before, period: current})
-               if trend_years else []),
+        trend=(trend(frames, period, config, kpis, trend_years, {period.previous(): before, period: current},
+                     coverage) if trend_years else []),
     )

@@ -102,7 +102,15 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     if hide.suppress_below:
         entry.update(suppressed=withheld, previous_suppressed=previous_withheld,
                      by_suppressed=_by_suppressed(value.by, hidden))
+    _coverage(entry, "not_covered", value.figure)
+    _coverage(entry, "previous_not_covered", value.before)
     return entry
+
+
+def _coverage(entry: dict[str, Any], key: str, figure) -> None:
+    """Say why a figure is null when the extracts cannot support it (the key only then)."""
+    if figure is not None and figure.not_covered:
+        entry[key] = figure.not_covered
 
 
 def _scorecard_row(row, hide: Suppression) -> dict[str, Any]:
@@ -127,6 +135,7 @@ def _trend_kpi(point, kpi_id: str, hide: Suppression) -> dict[str, Any]:
     entry = {"value": None if withheld else plain(figure.value), "by": _by(by, hidden)}
     if hide.suppress_below:
         entry.update(suppressed=withheld, by_suppressed=_by_suppressed(by, hidden))
+    _coverage(entry, "not_covered", figure)
     return entry
 
 

@@ -92,6 +92,9 @@ class Figure:
     basis_by: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     #: e.g. "forecast" on outturn when any row chosen was a forecast.
     note: str | None = None
+    #: Why the extracts cannot support it ("visits.csv starts 1 April 2021"): then its
+    #: value and every breakdown cell are None (see :mod:`fosterreport.kpis.coverage`).
+    not_covered: str | None = None
 
     def cell(self, breakdown: str | None = None, code: str | None = None) -> Value:
         """The value, or one breakdown key's value (None when the key is absent)."""
@@ -114,10 +117,45 @@ class Figure:
 def withheld(figure: Figure | None, suppress_below: int, breakdown: str | None = None,
              code: str | None = None) -> bool:
     """The one rule of small-number suppression: a figure is withheld when any count it
-    rests on is from 1 to ``suppress_below − 1`` (0 is safe to show; money rests on none)."""
+    rests on is from 1 to ``suppress_below − 1`` (0 is safe to show; money rests on none);
+    a breakdown cell also when it is the secondary cell of :func:`secondary`."""
     if not suppress_below or figure is None:
         return False
+    if breakdown is not None and code in secondary(figure, suppress_below, breakdown):
+        return True
+    return _primary(figure, suppress_below, breakdown, code)
+
+
+def _primary(figure: Figure, suppress_below: int, breakdown: str | None, code: str | None) -> bool:
     return any(is_suppressed(int(count), suppress_below) for count in figure.basis_of(breakdown, code))
+
+
+def secondary(figure: Figure, suppress_below: int, breakdown: str) -> set[str]:
+    """The cells withheld so that a withheld cell cannot be worked out from the others.
+
+    Where a breakdown's cells add up to its published total and exactly one cell is
+    withheld, total − the others would give it back: the smallest other cell that is not
+    zero is withheld too (zeros are often known anyway, so they protect nothing), as
+    official statistics do. Two withheld cells can only be known as a sum.
+    """
+    cells = figure.by.get(breakdown) or {}
+    if not cells or figure.value is None or _primary(figure, suppress_below, None, None):
+        return set()
+    try:
+        adds_up = sum(value for value in cells.values() if value is not None) == figure.value
+    except TypeError:
+        return set()
+    primary = [code for code in cells if _primary(figure, suppress_below, breakdown, code)]
+    if not adds_up or len(primary) != 1:
+        return set()
+    others = [(value, position, code) for position, (code, value) in enumerate(cells.items())
+              if code not in primary and value]
+    return {min(others)[2]} if others else set()
+
+
+def uncovered(figure: Figure, reason: str) -> Figure:
+    """``figure`` as the extracts can support it: nothing, with the reason, the same keys."""
+    return Figure(None, by={name: dict.fromkeys(cells) for name, cells in figure.by.items()}, not_covered=reason)
 
 
 @dataclass(frozen=True)

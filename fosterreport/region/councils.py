@@ -115,6 +115,11 @@ def council_config(council: CouncilFolder, region: Config) -> Config:
         mine = getattr(own, section)
         chosen = {key: getattr(mine, key) for key in mine.model_fields_set} if _is_set(own, section) else {}
         update[section] = theirs.model_copy(update=chosen)
+    # A hub usually takes every council's extracts on one day, from exports that begin on
+    # one day: its [data] extracted and coverage hold for a council that does not say.
+    update["data"] = own.data.model_copy(update={
+        "extracted": own.data.extracted if _is_set(own, "data", "extracted") else region.data.extracted,
+        "coverage": {**region.data.coverage, **own.data.coverage}})
     name = own.authority.name if _is_set(own, "authority", "name") else council.key
     service = own.authority.service if _is_set(own, "authority", "service") else f"{name} fostering service"
     update["authority"] = Authority(name=name, service=service)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, TREND_SECTIONS, Kpi
 from fosterreport.kpis.comparison import difference, direction
-from fosterreport.kpis.results import Figure, median_days, ratio_value, withheld
+from fosterreport.kpis.results import Figure, median_days, ratio_value, uncovered, withheld
 from fosterreport.region.councils import CouncilOutcome, trend_periods
 
 if TYPE_CHECKING:
@@ -47,7 +47,11 @@ if TYPE_CHECKING:
 
 def combine(kpi: Kpi, figures: list[Figure]) -> Figure:
     """The regional figure from the councils' figures, by the KPI's aggregation (see the
-    module docstring); its basis is theirs added up."""
+    module docstring); its basis is theirs added up. A figure one council's extracts cannot
+    support leaves the region's not computed either (a part is not the whole)."""
+    gap = next((figure.not_covered for figure in figures if figure.not_covered), None)
+    if gap:
+        return uncovered(figures[0], f"a council's {gap}")
     bases = {len(figure.basis) for figure in figures}
     basis = tuple(map(sum, zip(*(figure.basis for figure in figures)))) if len(bases) == 1 else ()
     if kpi.aggregation == "median":

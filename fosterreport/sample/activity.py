@@ -117,6 +117,11 @@ def visits(rng: random.Random, council: Council, households: list[Household], wi
             low, high = max(first, year_start), min(stop, next_start)
             if high - low > 90 and rng.random() < 0.88:
                 rows.append((between(rng, low, high), h, "UNANNOUNCED"))
+    active = [h for h in households if h.approval <= window.end and (h.dereg is None or h.dereg > window.end)]
+    if active and not any(day == window.end for day, _, _ in rows):
+        # The extracts are taken after the last day, and something was recorded on it: a
+        # small sample's data must reach the end of its window, or no report could end there.
+        rows.append((window.end, active[0], "SUPERVISION"))
     return sorted(rows, key=lambda visit: (visit[0], visit[1].hid, visit[2]))
 
 
