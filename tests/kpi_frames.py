@@ -97,17 +97,19 @@ FIXTURES = Path(__file__).parent / "fixtures" / "kpis"
 _LOADED: dict[str, Extracts] = {}
 
 
+def fixture_config(name: str = "year_2022_23") -> Path:
+    """The fixture's settings: where its exports begin (``<name>.toml`` beside the folder)."""
+    return FIXTURES / f"{name}.toml"
+
+
 def fixture_extracts(name: str = "year_2022_23") -> Extracts:
     """A CSV fixture folder under tests/fixtures/kpis, read by the real loader (cached)."""
     if name not in _LOADED:
         from fosterreport.records import load_extracts
 
-        from fosterreport.config import Config
+        from fosterreport.config import load_config
 
-        # the fixtures' exports are taken to begin on 1 April 2015, before any period a test
-        # computes (their earliest records are later: coverage is tested on its own)
-        config = Config(data={"coverage": dict.fromkeys(EXTRACTS, date(2015, 4, 1))})
-        loaded = load_extracts(FIXTURES / name, config)
+        loaded = load_extracts(FIXTURES / name, load_config(fixture_config(name)))
         assert not loaded.problems.errors, loaded.problems.errors
         _LOADED[name] = loaded
     return _LOADED[name]

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 from typer.testing import CliRunner
 
-from kpi_frames import FIXTURES
+from kpi_frames import FIXTURES, fixture_config
 
 from fosterreport import exitcodes
 from fosterreport.cli import app
@@ -25,7 +25,8 @@ MALFORMED = Path(__file__).parent / "fixtures" / "malformed" / "duplicate_id"
 
 
 def kpis(*args: str, env: dict | None = None):
-    return runner.invoke(app, ["kpis", *args], env=env)
+    settings = [] if "--config" in args else ["--config", str(fixture_config())]
+    return runner.invoke(app, ["kpis", *settings, *args], env=env)
 
 
 def test_unknown_kpi_exits_2_with_the_closest_id():
@@ -169,7 +170,9 @@ def test_table_with_kpi_shows_breakdowns_and_trend():
 def test_left_out_goes_to_stderr(tmp_path):
     (tmp_path / "households.csv").write_text(
         "household_id,household_type,approval_date,approved_places\nH1,MAINSTREAM,2020-01-01,1\n", encoding="utf-8")
-    result = kpis("--data", str(tmp_path), "--year", "2023", "--format", "json")
+    (tmp_path / "fosterreport.toml").write_text("[data]\nextracted = 2023-04-03\n", encoding="utf-8")
+    result = kpis("--data", str(tmp_path), "--config", str(tmp_path / "fosterreport.toml"), "--year", "2023",
+                  "--format", "json")
     assert result.exit_code == 0, result.output
     assert "Left out: panel: panel.csv not supplied (left out: panel_sittings, panel_items, inquorate_sittings)" \
         in result.stderr

@@ -20,6 +20,7 @@ import base64
 import csv
 import io
 import json
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -189,6 +190,28 @@ RESTS_ON = {"net_change": ("approvals", "deregistrations"),   # approvals − de
 
 
 def _expected_hidden(oracle, kpi_id: str, which: str = "value", breakdown=None, code=None) -> bool:
+    """Primary suppression (:func:`_expected_primary`) and, for a cell of a count breakdown
+    that adds up to its published total, secondary: a cell withheld alone takes the
+    smallest non-zero other cell with it, or total − the rest would give it back."""
+    if _expected_primary(oracle, kpi_id, which, breakdown, code):
+        return True
+    kv = oracle.values[kpi_id]
+    figure = kv.figure if which == "value" else kv.before
+    if breakdown is None or figure is None or figure.value is None or kv.kpi.unit == "money":
+        return False
+    cells = figure.by[breakdown]
+    if (_expected_primary(oracle, kpi_id, which) or None in cells.values()
+            or not math.isclose(sum(cells.values()), figure.value, rel_tol=1e-9, abs_tol=1e-9)):
+        return False
+    alone = [other for other in cells if _expected_primary(oracle, kpi_id, which, breakdown, other)]
+    if len(alone) != 1:
+        return False
+    smallest = min((value, position, other) for position, (other, value) in enumerate(cells.items())
+                   if other not in alone and value)
+    return smallest[2] == code
+
+
+def _expected_primary(oracle, kpi_id: str, which: str = "value", breakdown=None, code=None) -> bool:
     """Whether a figure must be withheld, decided from the oracle's raw counts: written out
     here from the rule (a count 1..4; a rate or ratio whose numerator or denominator is
     1..4; a median over 1..4 cases; a net change whose approvals or deregistrations are),

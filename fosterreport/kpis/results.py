@@ -17,6 +17,7 @@ pandas.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -141,8 +142,9 @@ def secondary(figure: Figure, suppress_below: int, breakdown: str) -> set[str]:
     cells = figure.by.get(breakdown) or {}
     if not cells or figure.value is None or _primary(figure, suppress_below, None, None):
         return set()
-    try:
-        adds_up = sum(value for value in cells.values() if value is not None) == figure.value
+    try:  # (an average by type adds up too, to within rounding)
+        total = sum(value for value in cells.values() if value is not None)
+        adds_up = None not in cells.values() and math.isclose(total, figure.value, rel_tol=1e-9, abs_tol=1e-9)
     except TypeError:
         return set()
     primary = [code for code in cells if _primary(figure, suppress_below, breakdown, code)]
