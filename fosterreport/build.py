@@ -116,6 +116,15 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
                        outputs)
 
 
+def check_council_named(config: "Config", extracts: "Extracts") -> None:
+    """A report from real data names its council: there is no default one to print."""
+    if config.council(extracts.is_sample).name is None:
+        from fosterreport.exceptions import ConfigError
+
+        raise ConfigError(f"{config.source or 'fosterreport.toml'}: [authority] name is not set: a report built "
+                          f"from real data must name its council (name = \"…\" under [authority])")
+
+
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
                           formats: Iterable[str] = FORMATS,
                           progress: Callable[[str], None] | None = None) -> BuildResult:
@@ -124,6 +133,7 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     from fosterreport.render.write import check_folder, write_atomically
 
     formats = check_formats(formats)
+    check_council_named(config, extracts)
     check_folder(Path(out_dir))  # an unwritable folder fails now, not after the PDF
     step = progress or (lambda stage: None)
     step("compute")

@@ -83,9 +83,12 @@ class Section(BaseModel):
 
 
 class Authority(Section):
-    name: str = Field("Anyshire County Council",
-                      description="The council's name, printed on the cover and in every output.")
-    service: str = Field("Anyshire Fostering Service", description="The fostering service's name.")
+    name: str | None = Field(None, examples=["Dorset Council"],
+                             description="The council's name, printed on the cover and in every output. A "
+                                         "report built from real data needs it (there is no default council).")
+    service: str | None = Field(None, examples=["Dorset Council Fostering Service"],
+                                description="The fostering service's name; otherwise the council's name and "
+                                            "\"Fostering Service\".")
 
 
 class ReportSettings(Section):
@@ -297,6 +300,16 @@ class Config(Section):
 
     def resolve(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.base / relative).resolve()
+
+    def council(self, sample: bool = False) -> Authority:
+        """The council the outputs name: the config's; for the embedded sample, where the
+        config names none, the sample's fictional council. Its service defaults to its name
+        and "Fostering Service". A name of None: not set (a real report refuses it)."""
+        from fosterreport.embedded import SAMPLE_COUNCIL, SAMPLE_SERVICE
+
+        name = self.authority.name or (SAMPLE_COUNCIL if sample else None)
+        service = self.authority.service or (SAMPLE_SERVICE if sample and not self.authority.name else None)
+        return Authority(name=name, service=service or (f"{name} Fostering Service" if name else None))
 
     def target_refs(self) -> dict:
         """What each ``[targets]`` key refers to (:class:`~fosterreport.kpis.keys.KeyRef`),

@@ -13,6 +13,19 @@ from pathlib import Path
 from fosterreport.exceptions import UsageError
 
 
+#: The fictional council of the embedded sample (its outputs name it; real data never does).
+SAMPLE_COUNCIL = "Anyshire County Council"
+SAMPLE_SERVICE = "Anyshire Fostering Service"
+
+
+def is_sample_folder(folder: Path) -> bool:
+    """Whether ``folder`` is the embedded sample data (however it was reached)."""
+    try:
+        return Path(folder).resolve() == sample_folder().resolve()
+    except (OSError, UsageError):
+        return False
+
+
 def sample_folder() -> Path:
     """The embedded sample data, found relative to the package (never the cwd)."""
     package = Path(__file__).resolve().parent

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from fosterreport.contract import EXTRACTS, Record
 from fosterreport.problems import ProblemReport
+from fosterreport.embedded import is_sample_folder
 from fosterreport.validation import FileInfo, validate_folder
 
 __all__ = ["Extracts", "FileInfo", "load_extracts"]
@@ -117,4 +118,5 @@ def load_extracts(folder: Path | str, config: "Config | None" = None) -> Extract
     folder, today = Path(folder), datetime.now(timezone.utc).date()
     checked = validate_folder(folder, config, today=today)
     return Extracts(folder=folder, frames=checked.frames, files=checked.files, problems=checked.problems,
-                    checked_on=today, extracted_on=config.data.extracted, begins=dict(config.data.coverage))
+                    checked_on=today, extracted_on=config.data.extracted, begins=dict(config.data.coverage),
+                    is_sample=is_sample_folder(folder))

@@ -37,7 +37,7 @@ def sample_extracts():
     config = Config()
     extracts = load_extracts(sample_folder(), config)
     assert not extracts.problems.errors
-    extracts.is_sample = True
+    assert extracts.is_sample  # the loader knows the embedded sample when it reads it
     return extracts
 
 
@@ -184,7 +184,8 @@ def test_script_in_csv_text_and_suppression_end_to_end(sample_extracts, tmp_path
     training = data / "training.csv"
     training.write_text(training.read_text(encoding="utf-8").replace(
         "Medication Awareness", "<script>alert('y')</script>"), encoding="utf-8")
-    config = _config(tmp_path / "project", publication={"suppress_below": 5})
+    config = _config(tmp_path / "project", publication={"suppress_below": 5},
+                     authority={"name": "Testshire County Council"})
     extracts = load_extracts(data, config)
     assert not extracts.problems.errors
     out = tmp_path / "out"

@@ -4,6 +4,7 @@ only: the PDF is covered once in tests/test_build.py.)"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -41,10 +42,23 @@ def test_build_writes_html_md_and_json_with_progress_on_stderr(tmp_path):
     assert "embedded sample data" in result.stderr
 
 
-def test_quiet_build_says_nothing(tmp_path):
+def test_quiet_build_says_only_that_it_used_the_sample(tmp_path):
     result = run("build", "--year", "2023-24", "--format", "md", "--quiet", "--out", tmp_path / "o", cwd=tmp_path)
     assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == ("Using the embedded sample data (fictional Anyshire County Council): no --data, "
+                             "no [data] path and no fosterreport.toml here\n")  # even with --quiet
+    document = json.loads((tmp_path / "o" / "kpis-2023-24.json").read_text(encoding="utf-8"))
+    assert document["sample"] is True and document["authority"] == "Anyshire County Council"
+
+
+def test_quiet_build_of_real_data_says_nothing(tmp_path):
+    project = _project(tmp_path, {})
+    result = run("build", "--year", "2024", "--format", "md", "--quiet", "--config", project / "fosterreport.toml",
+                 "--out", project / "report", cwd=project)
+    assert result.exit_code == 0, result.output
     assert result.stderr == "" and result.stdout == ""
+    assert "sample" not in json.loads((project / "report" / "kpis-2023-24.json").read_text(encoding="utf-8"))
 
 
 def test_without_year_the_latest_ended_year_is_announced(tmp_path):
@@ -105,11 +119,15 @@ def test_invalid_extracts_exit_1_and_write_nothing(tmp_path):
 
 
 def _project(tmp_path: Path, narrative: dict[str, str]) -> Path:
+    """A council's project: the sample's extracts copied in as its own data, its name set."""
     project = tmp_path / "project"
     (project / "narrative").mkdir(parents=True)
     for name, text in narrative.items():
         (project / "narrative" / name).write_text(text, encoding="utf-8")
-    (project / "fosterreport.toml").write_text('[report]\nmeeting_date = 2024-07-18\n', encoding="utf-8")
+    shutil.copytree(sample_folder(), project / "data")
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n\n[data]\n'
+                                               'path = "data"\n\n[report]\nmeeting_date = 2024-07-18\n',
+                                               encoding="utf-8")
     return project
 
 
@@ -137,7 +155,9 @@ def test_a_broken_template_override_exits_3_naming_the_template(tmp_path):
     project = _project(tmp_path, {})
     (project / "templates" / "sections").mkdir(parents=True)
     (project / "templates" / "sections" / "panel.md.j2").write_text("## Panel\n{{ s.no_such_thing }}\n")
-    (project / "fosterreport.toml").write_text('[report]\ntemplates = "templates"\n', encoding="utf-8")
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n\n[data]\n'
+                                               'path = "data"\n\n[report]\ntemplates = "templates"\n',
+                                               encoding="utf-8")
     result = run("build", "--year", "2024", "--format", "md", "--config", project / "fosterreport.toml",
                  "--out", project / "report", cwd=project)
     assert result.exit_code == exitcodes.RENDER
@@ -148,7 +168,9 @@ def test_a_template_override_replaces_the_built_in_one(tmp_path):
     project = _project(tmp_path, {})
     (project / "templates" / "sections").mkdir(parents=True)
     (project / "templates" / "sections" / "panel.md.j2").write_text("## {{ s.heading }}\n\nOur own panel page.\n")
-    (project / "fosterreport.toml").write_text('[report]\ntemplates = "templates"\n', encoding="utf-8")
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n\n[data]\n'
+                                               'path = "data"\n\n[report]\ntemplates = "templates"\n',
+                                               encoding="utf-8")
     result = run("build", "--year", "2024", "--format", "md", "--config", project / "fosterreport.toml",
                  "--out", project / "report", cwd=project)
     assert result.exit_code == 0, result.output

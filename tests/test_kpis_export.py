@@ -51,7 +51,8 @@ def test_json_top_level_shape(document):
     assert list(document) == ["fosterreport_version", "authority", "period", "kpis", "scorecard", "left_out",
                               "warnings", "trend"]
     assert document["fosterreport_version"] == __version__
-    assert document["authority"] == "Anyshire County Council"
+    assert document["authority"] is None  # real data, and no [authority] name: no fictional default
+    assert "sample" not in document
     assert document["period"] == {"label": "2022/23", "start": "2022-04-01", "end": "2023-03-31"}
     assert list(document["kpis"]) == [kpi.id for kpi in CATALOGUE]  # every file present: every KPI
 

@@ -18,6 +18,7 @@ import pytest
 
 from fosterreport.codes import HouseholdType
 from fosterreport.contract import EXTRACTS, columns
+from fosterreport.exceptions import UsageError
 from fosterreport.sample import generate_sample
 from fosterreport.sample.export import MOSAIC_HEADERS, TYPE_LABELS
 from fosterreport.values import is_blank
@@ -178,10 +179,15 @@ def test_committed_sample_is_the_default_output(anyshire):
         "sample_data/ is not the generator's output: run `fosterreport sample --out sample_data --seed 2024`")
 
 
-def test_rewriting_a_folder_replaces_its_extracts(tmp_path):
-    (tmp_path / "placements.csv").write_text("stale\n")
-    generate_sample(tmp_path, households=30)
-    assert [p.name for p in tmp_path.iterdir() if p.name.lower() == "placements.csv"] == ["Placements.CSV"]
+@pytest.mark.parametrize("where", [".", "council-01"])
+def test_a_folder_holding_extracts_is_never_written_over(tmp_path, where):
+    (tmp_path / where).mkdir(exist_ok=True)
+    (tmp_path / where / "placements.csv").write_text("a council's own file\n")
+    with pytest.raises(UsageError, match="already holds extracts"):
+        generate_sample(tmp_path, households=30, authorities=1 if where == "." else 2)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        str(Path(where) / "placements.csv")]
+    assert (tmp_path / where / "placements.csv").read_text() == "a council's own file\n"
 
 
 # -- several councils ---------------------------------------------------------------------

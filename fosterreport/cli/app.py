@@ -18,7 +18,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from fosterreport import __version__, exitcodes
-from fosterreport.embedded import sample_folder
+from fosterreport.embedded import SAMPLE_COUNCIL, sample_folder
 from fosterreport.exceptions import FosterReportError, UsageError
 
 app = typer.Typer(
@@ -91,13 +91,23 @@ YtdOption = Annotated[bool, typer.Option("--ytd", help="Year to date: from 1 Apr
 
 
 def resolve_data(data: Path | None, config) -> tuple[Path, bool]:
-    """Where the extracts come from: --data, else [data] path, else the embedded sample."""
+    """Where the extracts come from: --data, else [data] path, else, only where no
+    fosterreport.toml was read at all, the embedded sample (said on stderr, even with
+    --quiet: a job run from the wrong folder must not pass a fictional report off as real)."""
     if data is not None:
         folder = data
     elif config.data.path:
         folder = config.resolve(config.data.path)
+    elif config.source is not None:
+        raise UsageError(f"{config.source}: [data] path is not set: say where the extracts are "
+                         f"(path = \"data\" under [data]) or give --data")
     else:
-        return sample_folder(), True
+        from fosterreport.config import CONFIG_NAME
+
+        folder = sample_folder()
+        say(f"Using the embedded sample data (fictional {SAMPLE_COUNCIL}): no --data, no [data] path and no "
+            f"{CONFIG_NAME} here")
+        return folder, True
     if not folder.is_dir():
         raise UsageError(f"data folder not found: {folder}")
     return folder, False
@@ -110,11 +120,8 @@ def load_checked(data: Path | None, config_path: Path | None, *, strict: bool, q
     from fosterreport.records import load_extracts
 
     config = load_config(config_path)
-    folder, is_sample = resolve_data(data, config)
-    if is_sample and not quiet:
-        say(f"Using the embedded sample data (fictional Anyshire County Council): {folder}")
+    folder, _ = resolve_data(data, config)
     extracts = load_extracts(folder, config)
-    extracts.is_sample = is_sample
     if not extracts.problems.ok(strict=strict):
         print_problems(extracts.problems, stream_err=True)
         raise typer.Exit(exitcodes.INVALID_DATA)

@@ -31,12 +31,15 @@ CONFIG_HEADER = ("fosterreport.toml: settings for one council's fostering report
 CONFIG_KEPT = {"report.narrative": "narrative", "data.path": "data"}
 
 
-def config_text() -> str:
+def config_text(sample: bool = False) -> str:
     """The commented ``fosterreport.toml``, generated from the settings' own descriptions
-    (:func:`fosterreport.config.commented_toml`), so it never drifts from what loads."""
+    (:func:`fosterreport.config.commented_toml`), so it never drifts from what loads. With
+    the sample's data copied in, it names the sample's fictional council (to be replaced)."""
     from fosterreport.config import commented_toml
+    from fosterreport.embedded import SAMPLE_COUNCIL
 
-    return commented_toml(CONFIG_HEADER, CONFIG_KEPT)
+    kept = {**CONFIG_KEPT, "authority.name": SAMPLE_COUNCIL} if sample else CONFIG_KEPT
+    return commented_toml(CONFIG_HEADER, kept)
 
 
 GUIDE = ("<!-- Your narrative for this section. Markdown; placeholders such as {{ kpi.enquiries }} "
@@ -51,7 +54,7 @@ def planned_files(folder: Path, sample: bool) -> dict[Path, bytes | Path]:
 
     from fosterreport.context.sections import starter_narratives
 
-    files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": config_text().encode("utf-8")}
+    files: dict[Path, bytes | Path] = {folder / "fosterreport.toml": config_text(sample).encode("utf-8")}
     for section, text in starter_narratives().items():
         files[folder / "narrative" / f"{section}.md"] = f"{GUIDE}\n\n{text}".encode("utf-8")
     if sample:

@@ -33,9 +33,7 @@ def validate(
     from fosterreport.records import load_extracts
 
     settings = load_config(config)
-    folder, is_sample = resolve_data(data, settings)
-    if is_sample and not quiet:
-        say(f"Using the embedded sample data (fictional Anyshire County Council): {folder}")
+    folder, _ = resolve_data(data, settings)
     report = load_extracts(folder, settings).problems
     if format is ProblemFormat.json:
         typer.echo(json.dumps({

@@ -64,12 +64,13 @@ def document_date(config: "Config", results: "KpiResults") -> str:
 def build_cover(config: "Config", extracts: "Extracts", period: "Period") -> Cover:
     """The cover page; its recommendation is filled in later, with the narratives."""
     title = f"{report_title(config, period)} {period.label}"
+    council = config.council(extracts.is_sample)
     return Cover(
-        authority=config.authority.name, service=config.authority.service,
+        authority=council.name, service=council.service,
         committee=config.report.committee,
         meeting_date=format_date(config.report.meeting_date) if config.report.meeting_date else "to be confirmed",
         title=title, period_words=period.in_words, author=config.report.author,
         status=config.report.status, recommendation=Narrative(),
-        logo_src=_logo(config), logo_alt=f"{config.authority.name} logo",
+        logo_src=_logo(config), logo_alt=f"{council.name} logo",
         sample_notice=("This report was built from the embedded sample data: a fictional council. "
                        "Its figures describe no real service.") if extracts.is_sample else None)

@@ -333,7 +333,8 @@ def json_schema() -> dict[str, Any]:
         "required": ["fosterreport_version", "authority", "period", "kpis", "scorecard", "left_out", "warnings"],
         "properties": {
             "fosterreport_version": {"type": "string"},
-            "authority": {"type": "string"},
+            "authority": {"type": ["string", "null"]},
+            "sample": {"const": True},
             "period": {"$ref": "#/$defs/period"},
             "suppress_below": {"type": "integer", "minimum": 1},
             "kpis": {"type": "object", "additionalProperties": False,

@@ -147,6 +147,8 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
         "authority": results.authority,
         "period": _period(results.period),
     }
+    if results.sample:
+        document["sample"] = True  # the embedded, fictional council: no real service
     if hide.suppress_below:
         document["suppress_below"] = hide.suppress_below
     document.update({

@@ -251,7 +251,7 @@ class TrendPoint:
 
 @dataclass
 class KpiResults:
-    authority: str
+    authority: str | None  # None: the config names no council (real data, kpis or validate)
     period: Period
     values: dict[str, KpiValue]  # catalogue order; KPIs whose file is absent are missing
     scorecard: list[ScorecardRow] = field(default_factory=list)
@@ -261,6 +261,8 @@ class KpiResults:
     #: ``[publication] suppress_below`` of the config the results were computed with: the
     #: JSON and CSV apply it as the report does (see :class:`Suppression`).
     suppress_below: int = 0
+    #: Computed from the embedded, fictional sample data (every output says so).
+    sample: bool = False
 
     def __contains__(self, kpi_id: str) -> bool:
         return kpi_id in self.values

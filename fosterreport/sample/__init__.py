@@ -39,6 +39,7 @@ def generate_sample(out: Path, *, seed: int = 2024, years: int = 8, households: 
     if years < 1 or authorities < 1 or (households is not None and households < 1):
         raise ValueError("years, authorities and households must each be at least 1")
     out, window, rng = Path(out), Window.ending(last_year, years), random.Random(seed)
+    refuse_extracts(out)
     if authorities == 1:
         council = ANYSHIRE if households is None else resized(ANYSHIRE, households)
         return write_service(simulate(rng, council, window), out)
@@ -51,6 +52,22 @@ def generate_sample(out: Path, *, seed: int = 2024, years: int = 8, households: 
         written += write_service(simulate(council_rng, council, window), folder)
         written.append(_write_config(folder, council))
     return written
+
+
+def refuse_extracts(out: Path) -> None:
+    """A folder that already holds extracts (or a region's councils) is not written over:
+    they may be a council's real data. Raises a usage error naming them; writes nothing."""
+    from fosterreport.exceptions import UsageError
+    from fosterreport.extracts import discover
+
+    if not out.is_dir():
+        return
+    folders = [out, *sorted(child for child in out.iterdir() if child.is_dir())]
+    found = [path for folder in folders for path in discover(folder)[0].values()]
+    if found:
+        shown = ", ".join(str(path.relative_to(out)) for path in found[:3]) + (" …" if len(found) > 3 else "")
+        raise UsageError(f"{out} already holds extracts ({shown}): the sample is written only into an empty "
+                         f"or new folder, never over a council's files")
 
 
 def _write_config(folder: Path, council: Council) -> Path:
