@@ -38,7 +38,8 @@ runner = CliRunner()
 def _project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project / "data")
-    (project / "fosterreport.toml").write_text('[report]\nmeeting_date = 2023-05-25\n[data]\npath = "data"\n',
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n'
+                                               '[report]\nmeeting_date = 2023-05-25\n[data]\npath = "data"\n',
                                                encoding="utf-8")
     return project
 
@@ -132,6 +133,38 @@ def test_a_build_killed_while_renaming_leaves_the_previous_files_and_the_next_bu
     after = _snapshot(out)
     assert after[OUTPUTS[2]].startswith(b"# Fostering Service Annual Report 2022/23")
     assert after[OUTPUTS[1]] == before[OUTPUTS[1]]  # the PDF was not asked for: untouched
+
+
+def test_a_build_killed_between_two_renames_leaves_no_mix_once_the_next_build_starts(tmp_path):
+    """The first output is renamed into place, then the process hangs before the second and
+    is killed: for that moment the folder holds the new HTML beside the old Markdown and
+    JSON. The next build (here one that fails at once, with a bad template, so that it
+    writes nothing of its own) first puts the whole previous report back from the journal."""
+    project = _project(tmp_path)
+    out = tmp_path / "report"
+    before = _previous_report(out)
+    hang = ("import os, sys, time\n"
+            "real, renamed = os.replace, []\n"
+            "def replace(source, destination, *args, **kwargs):\n"
+            "    if not str(destination).endswith('.fosterreport-journal'):\n"
+            "        if renamed:\n"
+            "            sys.stderr.write('BETWEEN\\n'); sys.stderr.flush(); time.sleep(600)\n"
+            "        renamed.append(destination)\n"
+            "    return real(source, destination, *args, **kwargs)\n"
+            "os.replace = replace\n")
+    process, _ = _run_until(_command("build", "--config", str(project / "fosterreport.toml"), "--year", "2023",
+                                     "--out", str(out), "--format", "html,md", prelude=hang), "BETWEEN")
+    _kill(process)
+    mixed = _snapshot(out)
+    assert mixed[OUTPUTS[0]] != before[OUTPUTS[0]] and mixed[OUTPUTS[2]] == before[OUTPUTS[2]]  # new HTML, old md
+    assert ".fosterreport-journal" in mixed
+    (project / "narrative").mkdir()
+    (project / "narrative" / "summary.md").write_text("{{ ''.__class__ }}\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", "--config", str(project / "fosterreport.toml"), "--year", "2023",
+                                 "--out", str(out), "--format", "html,md", "--quiet"])
+    assert result.exit_code == exitcodes.RENDER  # it writes nothing of its own
+    assert {name: data for name, data in _snapshot(out).items() if not name.startswith(".")} == before
+    assert _temporaries(out) == []
 
 
 # -- unwritable folders and full disks --------------------------------------------------------------------

@@ -11,11 +11,16 @@ or is killed before this stage — during the PDF, say — has written nothing a
   folder by processes of this host that are no longer running (:func:`sweep_stale`):
   at most one build's worth of them exists between a kill and the next build, and a
   running build's are never touched.
-* **All or none.** Before each rename the previous file (if any) is hard-linked to a
-  backup name of the same pattern; if a later rename fails, the files already replaced
-  are put back, so a failed write leaves the previous report exactly as it was rather
-  than a mix of old and new files. (On a file system without hard links, a failure in
-  the middle of the renames can leave a mix; the renames take microseconds.)
+* **All or none.** Before any rename, every previous file is hard-linked to a backup name
+  of the same pattern, and a journal (``.fosterreport-journal``) naming each output and
+  its backup is written and synced; then the renames; then the journal is removed (the
+  moment the new report is whole), then the backups. A rename that fails puts the files
+  already replaced back. A build killed between the renames leaves the journal, and the
+  next build into that folder first puts the previous report back from it
+  (:func:`recover`), before it sweeps anything: the previous files are never deleted
+  before the new set is complete, and no mix of old and new outlives the next build. (On
+  a file system without hard links there are no backups, and a kill in the middle of the
+  renames can leave a mix; the renames take microseconds.)
 * **No writes through symlinks.** ``os.replace`` replaces a symlink in the output folder
   with the new file; it never writes to where the link points. Temporaries are created
   with ``O_EXCL`` and sweeping only unlinks names, so no link is followed there either.
@@ -37,6 +42,7 @@ from fosterreport.exceptions import RenderError
 
 TEMP_PREFIX = ".fosterreport-"
 TEMP_SUFFIX = ".tmp"
+JOURNAL = ".fosterreport-journal"
 _TEMP_NAME = re.compile(r"\.fosterreport-(?P<host>[A-Za-z0-9]*)\.(?P<pid>\d+)\..*\.tmp")
 
 REASONS = {
@@ -98,6 +104,68 @@ def sweep_stale(folder: Path) -> list[Path]:
     return removed
 
 
+def recover(folder: Path) -> list[Path]:
+    """Put back the previous report a build killed between its renames left half-replaced.
+
+    The journal lists each output and the backup of its previous file (none: there was
+    none, and a new file there goes). Returns the outputs put back. Runs before anything
+    is swept, since the backups are temporaries by name.
+    """
+    import json
+
+    journal = Path(folder) / JOURNAL
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):  # a journal cut short: written before any rename began
+        entries = []
+    restored = []
+    for entry in entries:
+        path = Path(folder) / entry["name"]
+        try:
+            if entry["backup"] is not None:
+                os.replace(Path(folder) / entry["backup"], path)
+                restored.append(path)
+            elif os.path.lexists(path):
+                os.unlink(path)
+                restored.append(path)
+        except FileNotFoundError:  # that output had not been renamed yet, or was put back
+            pass
+    journal.unlink(missing_ok=True)
+    _sync(Path(folder))
+    return restored
+
+
+def _write_journal(folder: Path, entries: list[dict]) -> Path:
+    """The journal, written whole (temporary, fsync, rename) before the first rename."""
+    import json
+
+    handle, name = tempfile.mkstemp(dir=folder, prefix=_prefix(), suffix=TEMP_SUFFIX)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(entries, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    journal = folder / JOURNAL
+    os.replace(name, journal)
+    _sync(folder)
+    return journal
+
+
+def _sync(folder: Path) -> None:
+    """Make the folder's renames durable (where the system allows opening a folder)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
 def describe(error: OSError, folder: Path) -> str:
     """What went wrong writing into ``folder``, in words an analyst can act on."""
     reason = REASONS.get(error.errno) or error.strerror or str(error)
@@ -121,6 +189,7 @@ def check_folder(folder: Path) -> None:
         if not existing.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
         if existing == folder:
+            recover(folder)
             sweep_stale(folder)
             handle, probe = tempfile.mkstemp(dir=folder, prefix=_prefix(), suffix=TEMP_SUFFIX)
             os.close(handle)
@@ -136,10 +205,12 @@ def write_atomically(outputs: dict[Path, bytes]) -> list[Path]:
     backups: list[Path] = []
     mode = 0o666 & ~_umask()
     folder = next(iter(outputs)).parent if outputs else Path(".")
+    journals: list[Path] = []
     try:
         for parent in dict.fromkeys(path.parent for path in outputs):
             folder = parent
             parent.mkdir(parents=True, exist_ok=True)
+            recover(parent)
             sweep_stale(parent)
         for path, data in outputs.items():
             folder = path.parent
@@ -150,18 +221,29 @@ def write_atomically(outputs: dict[Path, bytes]) -> list[Path]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, mode)
+        planned = []  # (temporary, destination, had a previous file, its backup)
         for temporary, path in temporaries:
-            folder = path.parent
             existed = os.path.lexists(path)
             backup = _backup(path) if existed else None
             if backup is not None:
                 backups.append(backup)
+            planned.append((temporary, path, existed, backup))
+        for parent in dict.fromkeys(path.parent for path in outputs):
+            folder = parent
+            journals.append(_write_journal(parent, [
+                {"name": path.name, "backup": None if backup is None else backup.name}
+                for _, path, _, backup in planned if path.parent == parent]))
+        for temporary, path, existed, backup in planned:
+            folder = path.parent
             os.replace(temporary, path)
             replaced.append((path, existed, backup))
     except OSError as error:
         _roll_back(replaced)
-        _remove([temporary for temporary, _ in temporaries] + backups)
+        _remove([temporary for temporary, _ in temporaries] + backups + journals)
         raise RenderError(describe(error, folder)) from None
+    _remove(journals)  # the new report is whole: nothing to put back any more
+    for parent in dict.fromkeys(path.parent for path in outputs):
+        _sync(parent)
     _remove(backups)
     return list(outputs)
 
