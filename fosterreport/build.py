@@ -134,6 +134,7 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
 
     formats = check_formats(formats)
     check_council_named(config, extracts)
+    extracts.check_has_records()
     check_folder(Path(out_dir))  # an unwritable folder fails now, not after the PDF
     step = progress or (lambda stage: None)
     step("compute")

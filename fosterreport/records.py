@@ -60,6 +60,15 @@ class Extracts:
     def has(self, name: str) -> bool:
         return name in self.frames
 
+    def check_has_records(self) -> None:
+        """A report or a table of KPIs needs records: extracts that are all headers (the
+        templates ``init`` writes) would give pages of zeros, so they are a usage error."""
+        if self.frames and all(frame is not None and len(frame) == 0 for frame in self.frames.values()):
+            from fosterreport.exceptions import UsageError
+
+            raise UsageError(f"the extracts in {self.folder} hold no records (every file has its header only): "
+                             f"there is nothing to report; export the data into them first")
+
     def frame(self, name: str) -> "pd.DataFrame":
         return self.frames[name]
 

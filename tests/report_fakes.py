@@ -387,7 +387,7 @@ def make_extracts(missing: tuple[str, ...] = ()) -> Extracts:
 def make_config(project: Path, **report) -> Config:
     project.mkdir(parents=True, exist_ok=True)
     settings = {"meeting_date": date(2023, 5, 25), "committee": "Corporate Parenting Board", **report}
-    return Config(report=settings, base=project)
+    return Config(report=settings, base=project, authority={"name": "Anyshire County Council"})
 
 
 # -- the HTML's outline, for golden files ------------------------------------------------

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from fosterreport.embedded import sample_folder
+
 PRELUDE = ("import locale, sys\n"
            "sys.stderr.write('LOCALE=' + str(locale.setlocale(locale.LC_ALL, '')) + '\\n')\n"
            "from fosterreport.cli import main\n"
@@ -77,7 +79,8 @@ def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tm
         if finished:  # the second build starts more than two seconds after the first ended
             time.sleep(2.5)
         started[name] = time.time()
-        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
+        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--data", str(sample_folder()),
+                          "--year", "2024",
                           "--out", str(tmp_path / name)], env)
         stdout, stderr = process.communicate(timeout=300)
         printed[name] = stderr.decode()

@@ -106,7 +106,8 @@ def _narrative_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     (project / "narrative").mkdir(parents=True)
     shutil.copytree(FIXTURE, project / "data")
-    (project / "fosterreport.toml").write_text('[data]\npath = "data"\n', encoding="utf-8")
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n[data]\npath = "data"\n',
+                                               encoding="utf-8")
     return project
 
 

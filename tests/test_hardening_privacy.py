@@ -102,6 +102,7 @@ def project(tmp_path_factory):
     _marked_data(project / "data")
     _add_a_warning(project / "data" / "households.csv")
     (project / "fosterreport.toml").write_text(
+        '[authority]\nname = "Testshire County Council"\n'
         '[report]\nmeeting_date = 2024-07-18\nnarrative = "narrative"\n[data]\npath = "data"\n'
         '[targets]\n"approvals.MAINSTREAM" = 35\n"enquiry_to_approval_rate" = 0.12\n'
         '[publication]\nsuppress_below = 5\n', encoding="utf-8")

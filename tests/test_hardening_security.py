@@ -136,7 +136,8 @@ def _project(tmp_path: Path, report: str = "", narrative: dict[str, str] | None 
     shutil.copytree(FIXTURE, project / "data")
     for name, text in (narrative or {}).items():
         (project / "narrative" / name).write_text(text, encoding="utf-8")
-    (project / "fosterreport.toml").write_text(f'[report]\nmeeting_date = 2023-05-25\n{report}\n{extra}\n'
+    named = "" if "[authority]" in extra else '[authority]\nname = "Testshire County Council"\n'
+    (project / "fosterreport.toml").write_text(f'{named}[report]\nmeeting_date = 2023-05-25\n{report}\n{extra}\n'
                                                '[data]\npath = "data"\n', encoding="utf-8")
     return project
 

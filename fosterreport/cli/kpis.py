@@ -81,6 +81,7 @@ def kpis(
 
     requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
     settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
+    extracts.check_has_records()
     period = choose_period(extracts, year, quarter, ytd, quiet)
 
     from fosterreport.kpis import compute_kpis

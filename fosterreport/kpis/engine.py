@@ -173,9 +173,6 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     if trend_years < 0:
         raise UsageError(f"--trend must be 0 or more years, not {trend_years}")
 
-    if extracts.frames and all(frame is not None and len(frame) == 0 for frame in extracts.frames.values()):
-        raise UsageError(f"the extracts in {extracts.folder} hold no records (every file has its header only): "
-                         f"there is nothing to report; export the data into them first")
     coverage = coverage_of(extracts)
     coverage.check_period(period)
     frames = Derived(extracts.frames)  # selections made once for the period, the year before and the trend

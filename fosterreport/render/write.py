@@ -142,12 +142,16 @@ def _write_journal(folder: Path, entries: list[dict]) -> Path:
     import json
 
     handle, name = tempfile.mkstemp(dir=folder, prefix=_prefix(), suffix=TEMP_SUFFIX)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(entries, stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    journal = folder / JOURNAL
-    os.replace(name, journal)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(entries, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        journal = folder / JOURNAL
+        os.replace(name, journal)
+    except OSError:
+        _remove([Path(name)])
+        raise
     _sync(folder)
     return journal
 
