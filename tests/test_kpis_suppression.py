@@ -18,7 +18,7 @@ from fosterreport.config import Config, Publication
 from fosterreport.kpis import compute_kpis
 from fosterreport.kpis.catalogue import BY_ID
 from fosterreport.kpis.export import to_json
-from fosterreport.kpis.results import Figure, withheld
+from fosterreport.kpis.results import Figure, KpiResults, withheld
 from fosterreport.periods import make_period
 from fosterreport.records import load_extracts
 from fosterreport.sample import generate_sample
@@ -190,3 +190,26 @@ def test_no_withheld_cell_can_be_worked_out_from_its_total(small_council):
             checked += 1
             secondaries += any(original[code] >= 5 for code in hidden)
     assert checked > 20 and secondaries >= 2  # the rule was needed, and acted
+
+
+# -- warnings ------------------------------------------------------------------------------
+
+def _warned(count: int, threshold: int) -> dict:
+    from fosterreport.problems import Problem
+
+    warnings = [Problem("households.csv", 10 + n, "deregistration_reason", "reason-without-date",
+                        f"household H{n} has a reason but no date", "warning") for n in range(count)]
+    results = KpiResults(None, make_period(2024), {}, warnings=warnings, suppress_below=threshold)
+    return to_json(results)
+
+
+def test_warnings_of_a_small_group_are_not_listed_as_the_report_does_not_count_them():
+    withheld = _warned(3, 5)
+    assert withheld["warnings"] == [] and withheld["warnings_withheld"] is True
+    listed = _warned(6, 5)
+    from fosterreport.problems import RULES
+
+    assert [w["line"] for w in listed["warnings"]] == [10, 11, 12, 13, 14, 15] and "warnings_withheld" not in listed
+    assert {w["message"] for w in listed["warnings"]} == {RULES["reason-without-date"]}  # never one record's text
+    assert [w["message"] for w in _warned(2, 0)["warnings"]] == ["household H0 has a reason but no date",
+                                                                  "household H1 has a reason but no date"]

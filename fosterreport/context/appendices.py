@@ -16,7 +16,7 @@ from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, Row, Table
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import BREAKDOWN_WORDS
-from fosterreport.formatting import NOT_AVAILABLE, format_date
+from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_date, is_suppressed
 
 POLARITY_WORDS = {"higher": "higher", "lower": "lower", "neutral": "no better direction"}
 UNIT_WORDS = {"count": "count", "rate": "percentage", "ratio": "ratio", "number": "number",
@@ -79,16 +79,19 @@ def data_quality(t: TableBuilder) -> dict[str, Any]:
 
     # Row and warning counts are counts of records too: a complaints.csv of 3 rows says
     # as much as the complaints KPI, so they are suppressed like it.
+    # A file of fewer rows than the threshold shows no dates and no hash either: the dates
+    # are its records' dates, and with the hash its few rows' codes can be found by trying.
     below = t.f.suppress_below
     files = []
     for name in sorted(t.extracts.files):
         info = t.extracts.files[name]
+        small = is_suppressed(info.rows, below)
         files.append(Row(Path(info.path).name if info.path else f"{name}.csv", [
             Cell(format_value(info.rows, "count", suppress_below=below)),
-            Cell(format_date(info.first_date) if info.first_date else NOT_AVAILABLE, "text"),
-            Cell(format_date(info.last_date) if info.last_date else NOT_AVAILABLE, "text"),
+            Cell(SUPPRESSED if small else format_date(info.first_date) if info.first_date else NOT_AVAILABLE, "text"),
+            Cell(SUPPRESSED if small else format_date(info.last_date) if info.last_date else NOT_AVAILABLE, "text"),
             Cell(info.encoding or NOT_AVAILABLE, "text"),
-            Cell(info.sha256, "code")]))
+            Cell(SUPPRESSED if small else info.sha256, "code")]))
     files_table = Table("files", "Files read", ["File", "Rows", "Earliest date", "Latest date",
                                                 "Encoding", "SHA-256"], files,
                         ["SHA-256 identifies the exact file read: anyone holding the same extract "
@@ -102,8 +105,10 @@ def data_quality(t: TableBuilder) -> dict[str, Any]:
     warnings_table = Table("warnings", "Warnings in the extracts, by file and rule",
                            ["File", "Rule", "Rows", "What it means"], warning_rows,
                            ["Run `fosterreport validate` for the line of each warning."]) if warning_rows else None
+    # the total would give back a withheld group's count (total − the others): withheld too
+    withheld = any(is_suppressed(count, below) for count in warnings.values())
     return {"files": files_table, "warnings": warnings_table,
-            "warning_count": format_value(sum(warnings.values()), "count", suppress_below=below)}
+            "warning_count": SUPPRESSED if withheld else format_value(sum(warnings.values()), "count")}
 
 
 def _warnings(t: TableBuilder) -> list:

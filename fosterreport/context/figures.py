@@ -85,6 +85,14 @@ class Figures:
                 return name
         return None
 
+    # coverage ---------------------------------------------------------------------------
+
+    def not_covered(self, kpi_id: str, which: str = "value") -> str | None:
+        """Why the extracts cannot support this figure ("visits.csv starts 1 April 2021")."""
+        kv = self.kv(kpi_id)
+        figure = None if kv is None else kv.of(which)
+        return None if figure is None else figure.not_covered
+
     # suppression ------------------------------------------------------------------------
 
     def suppressed(self, kpi_id: str, which: str = "value", breakdown: str | None = None,

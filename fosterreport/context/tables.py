@@ -74,7 +74,20 @@ class TableBuilder:
                     notes.append(f"Benchmark for {lower_first(kv.kpi.label)}: {kv.benchmark.label}{source}.")
             label = kv.kpi.label + (f" ({kv.note})" if kv.note else "")
             rows.append(Row(label, cells))
+        notes += self.coverage_notes([(kpi_id, which) for kpi_id in ids for which in ("value", "previous")])
         return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+
+    def coverage_notes(self, figures: Iterable[tuple[str, str]]) -> list[str]:
+        """A footnote for each figure shown as n/a because the extracts cannot support it:
+        never a 0, and never a direction of travel built on one."""
+        notes = []
+        for kpi_id, which in dict.fromkeys(figures):
+            reason = self.f.not_covered(kpi_id, which)
+            if reason:
+                period = self.label if which == "value" else self.previous_label
+                notes.append(f"{self.f.label(kpi_id)}, {period}: n/a, because {reason}: the extracts do not "
+                             f"reach back far enough to compute it.")
+        return notes
 
     def breakdown_table(self, table_id: str, caption: str, kpi_id: str, breakdown: str, *,
                         header: str | None = None, columns: list[tuple[str, str, str]] | None = None,
@@ -107,6 +120,7 @@ class TableBuilder:
         if dropped and note_zero:
             notes.append(f"{BREAKDOWN_WORDS.get(breakdown, breakdown).capitalize()} values with none "
                          f"in any column are not shown.")
+        notes += self.coverage_notes([(k, w) for _, k, w in columns])
         return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
 
     def card(self, kpi_id: str) -> Card | None:

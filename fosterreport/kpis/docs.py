@@ -335,6 +335,7 @@ def json_schema() -> dict[str, Any]:
             "fosterreport_version": {"type": "string"},
             "authority": {"type": ["string", "null"]},
             "sample": {"const": True},
+            "warnings_withheld": {"const": True},
             "period": {"$ref": "#/$defs/period"},
             "suppress_below": {"type": "integer", "minimum": 1},
             "kpis": {"type": "object", "additionalProperties": False,

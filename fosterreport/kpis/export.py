@@ -158,9 +158,11 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
         "warnings": [
             {"file": problem.file, "line": problem.line, "column": problem.column, "rule": problem.rule,
              "message": _warning_message(problem, hide)}
-            for problem in results.warnings
+            for problem in ([] if warnings_withheld(results.warnings, hide) else results.warnings)
         ],
     })
+    if warnings_withheld(results.warnings, hide):
+        document["warnings_withheld"] = True
     if results.trend:
         document["trend"] = [
             {"period": _period(point.period),
@@ -168,6 +170,16 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
             for point in results.trend
         ]
     return document
+
+
+def warnings_withheld(warnings: list, hide: Suppression) -> bool:
+    """With suppression on, the warnings are a count of records by file and rule, as the
+    report's Appendix B counts them: when a group is small, listing the warnings would
+    publish the count the report withholds, so none are listed."""
+    from collections import Counter
+
+    groups = Counter((problem.file, problem.rule) for problem in warnings)
+    return any(hide.small(count) for count in groups.values())
 
 
 def _warning_message(problem, hide: Suppression) -> str:
