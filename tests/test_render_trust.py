@@ -48,3 +48,34 @@ def test_the_warning_total_is_withheld_when_a_group_is(tmp_path):
     context, md = _markdown(tmp_path, suppress_below=5)  # the fakes have one warning of each kind
     assert context.data_quality["warning_count"] == "c"
     assert "passed validation with c warnings" in md
+
+
+def test_a_link_to_a_project_file_is_text_and_no_machine_path_reaches_the_pdf(tmp_path):
+    from report_fakes import make_config
+
+    from fosterreport.render.html import render_html
+    from fosterreport.render.pdf import render_pdf
+
+    project = tmp_path / "project"
+    (project / "narrative").mkdir(parents=True)
+    (project / "narrative" / "summary.md").write_text(
+        "See [the minutes](minutes/panel.pdf), [the panel](#s-panel) and [Ofsted](https://www.gov.uk/ofsted).\n",
+        encoding="utf-8")
+    config = make_config(project)
+    context = report_context(make_results(), make_extracts(), config)
+    html, md = render_html(context, config), render_markdown(context, config)
+    assert "See the minutes, " in md and "minutes/panel.pdf" not in md
+    assert 'href="minutes/panel.pdf"' not in html and 'href="#s-panel"' in html
+    assert 'href="https://www.gov.uk/ofsted"' in html
+    assert context.notices == ["narrative/summary.md: the link to 'minutes/panel.pdf' is printed as text: a link to "
+                               "a project file would put this machine's path into the PDF (link to an https:// "
+                               "address)"]
+    pdf, _, _ = render_pdf(html, project)
+    import pikepdf, io  # noqa: E401
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        uris = [str(annotation.A.URI) for page in document.pages for annotation in page.get("/Annots", [])
+                if "/A" in annotation and "/URI" in annotation.A]
+    assert "https://www.gov.uk/ofsted" in uris
+    assert not [uri for uri in uris if uri.startswith("file:") or str(tmp_path) in uri]
+    assert str(tmp_path).encode() not in pdf

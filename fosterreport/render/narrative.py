@@ -383,7 +383,8 @@ def markdown_to_html(text: str, caption: str) -> str:
     html = re.sub(r"<(/?)h([1-6])([\s>])", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}{m.group(3)}",
                   html)
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer")
+                     link_rel="noopener noreferrer",
+                     attribute_filter=lambda tag, name, value: value if name != "href" or _safe_url(value) else None)
     html = re.sub(r"<th>", '<th scope="col">', html)
     html = re.sub(r"<p>Table:\s*(.*?)</p>\s*<table>", r"<table><caption>\1</caption>", html, flags=re.DOTALL)
     html = re.sub(r"<table>(?!<caption>)", f"<table><caption>{caption}</caption>", html)
@@ -396,13 +397,25 @@ _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s.*)?$")
 
 
 def _safe_url(url: str) -> bool:
-    """What nh3 lets through in the HTML: no scheme (a relative link), or http(s)/mailto.
-    Entities and control characters are undone first, as a Markdown renderer would."""
+    """A link a published narrative may keep: http(s), mailto, or a heading of the report
+    (``#…``). A relative link names a file of the project, which the PDF would turn into
+    the machine's own path (``file:///home/…``): it becomes text, like a ``javascript:``
+    one. Entities and control characters are undone first, as a Markdown renderer would."""
     import html
 
     plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", plain)
-    return scheme is None or scheme.group(1).lower() in URL_SCHEMES
+    if scheme is None:
+        return plain.startswith("#")
+    return scheme.group(1).lower() in URL_SCHEMES
+
+
+def relative_links(text: str) -> list[str]:
+    """The links of a narrative that name a file of the project (made text in every output)."""
+    found = [m.group(2) for m in _MD_LINK.finditer(text)]
+    found += [m.group(1) for line in text.splitlines() if (m := _MD_REFERENCE.match(line))]
+    return [url for url in found if url and not _safe_url(url)
+            and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", url)]
 
 
 def _inert_links(line: str) -> str:
@@ -520,6 +533,9 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
             except UnicodeDecodeError:
                 raise RenderError(f"{name}: not UTF-8 text") from None
             text = render_placeholders(source, name, variables)
+            for url in relative_links(text):
+                notices.append(f"{name}: the link to {url[:60]!r} is printed as text: a link to a project file "
+                               f"would put this machine's path into the PDF (link to an https:// address)")
             if stem == "summary":
                 text, recommendation = split_recommendation(text)
             narratives[stem] = _narrative(text, f"Table in the narrative of {titles[stem]}", name)
