@@ -17,7 +17,7 @@ from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, ChartSpec, Row, Section, Series, Table
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import code_label
-from fosterreport.formatting import SUPPRESSED
+from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED
 
 
 def recruitment(s: Section, t: TableBuilder) -> None:
@@ -42,7 +42,8 @@ def recruitment(s: Section, t: TableBuilder) -> None:
         s.facts.append(f"On {t.end_words}, {f.text('assessments_in_progress_end')} "
                        f"{t.one('assessments_in_progress_end', 'assessment was', 'assessments were')} "
                        f"in progress.")
-    rows = [Row(name, [Cell(f.text(kid)), Cell(f.text(rate) if rate else "100.0%"),
+    whole = (SUPPRESSED if f.suppressed("enquiries") else "100.0%" if f.raw("enquiries") else NOT_AVAILABLE)
+    rows = [Row(name, [Cell(f.text(kid)), Cell(f.text(rate) if rate else whole),
                        Cell(f.text(kid, "previous"))]) for name, kid, rate in stages]
     funnel_table = Table("funnel", f"Recruitment funnel, {t.label}",
                          ["Stage", t.label, "Share of enquiries", t.previous_label], rows,
