@@ -16,9 +16,10 @@ What is generated:
   sample (HTML, Markdown, ``kpis-2023-24.json``; each chart's SVG, taken out of the HTML's
   ``data:`` URI so that it diffs as text) (tests/test_golden_build.py). The PDF is not kept:
   it is binary and tests/test_build.py and the determinism test cover it;
-- ``docs/extracts.md``, ``docs/kpis.md``, ``docs/kpis.schema.json``: documentation
-  generated from the contract and the catalogue (tests/test_schema.py,
-  tests/test_kpis_catalogue.py).
+- ``docs/extracts.md``, ``docs/kpis.md``, ``docs/kpis.schema.json`` and the section list
+  in ``docs/report.md``: documentation generated from the contract, the catalogue and the
+  section registry (tests/test_schema.py, tests/test_kpis_catalogue.py,
+  tests/test_render_sections.py).
 """
 
 from __future__ import annotations
@@ -121,10 +122,13 @@ def diff(expected: str, actual: str, name: str, limit: int = 60) -> str:
 
 def _docs() -> dict[Path, str]:
     from fosterreport import schema
+    from fosterreport.context.docs import with_sections
     from fosterreport.kpis.docs import json_schema_text, markdown
 
+    report = ROOT / "docs" / "report.md"
     return {ROOT / "docs" / "extracts.md": schema.as_markdown(), ROOT / "docs" / "kpis.md": markdown(),
-            ROOT / "docs" / "kpis.schema.json": json_schema_text()}
+            ROOT / "docs" / "kpis.schema.json": json_schema_text(),
+            report: with_sections(report.read_text(encoding="utf-8"))}
 
 
 def _renderer_golden() -> dict[Path, str]:
