@@ -60,6 +60,12 @@ RULES: dict[str, str] = {
     "template-outside": "a file of the templates folder that is a link to a file outside the project",
 }
 
+#: The rules about the project around the extracts, which ``validate`` checks before any
+#: extract is read (:mod:`fosterreport.render.preflight`): exit 2, as a bad config is.
+PROJECT_RULES = frozenset({"config", "narrative-unknown-file", "narrative-unreadable", "narrative-syntax",
+                           "narrative-placeholder", "narrative-expression", "template-syntax",
+                           "template-outside"})
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

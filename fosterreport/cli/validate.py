@@ -36,7 +36,7 @@ def validate(
     """Check the extracts, config, narrative and templates; print every problem.
     Exit 0 clean, 1 extract errors (or warnings with --strict), 2 config, narrative or template problems."""
     from fosterreport.config import load_config
-    from fosterreport.problems import ProblemReport
+    from fosterreport.problems import PROJECT_RULES, ProblemReport
     from fosterreport.records import load_extracts
     from fosterreport.render.preflight import preflight
 
@@ -63,7 +63,7 @@ def validate(
         print_problems(report)
     elif not quiet:
         typer.echo(f"{folder}: no problems found")
-    if project:
+    if any(p.rule in PROJECT_RULES and p.severity == "error" for p in report.problems):
         raise typer.Exit(exitcodes.USAGE)
     if not report.ok(strict=strict):
         raise typer.Exit(exitcodes.INVALID_DATA)
