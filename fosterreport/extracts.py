@@ -95,8 +95,29 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s\-_]+", "_", text.strip().lower()).strip("_")
 
 
+#: The suffixes of the files read as extracts.
+READ = ("csv", "tsv")
+#: The suffixes of files that look like a table: one whose name is not an extract's is
+#: named in a warning (a misspelt ``vists.csv`` would otherwise drop a section silently).
+TABLE_SUFFIXES = READ + ("xlsx", "xls", "xlsm", "ods")
+
+
+def _not_an_extract(name: str, stem: str, suffix: str) -> Problem:
+    """The ``unknown-file`` warning for ``name``, with the extract it most resembles."""
+    if stem in EXTRACTS:
+        message = "not read: extracts are read from .csv or .tsv files (save it as CSV, UTF-8)"
+    else:
+        close = difflib.get_close_matches(stem, list(EXTRACTS), n=1, cutoff=0.6)
+        if not close:  # Complaints_2024: the name before a date or a copy's number
+            close = [e for e in EXTRACTS if re.match(rf"{e}s?(?:[\s_\-.(]|$)", stem)][:1]
+        message = ("not an extract of the contract, so not read"
+                   + (f" (did you mean {close[0]}.csv?)" if close else " (`fosterreport schema` lists the files)"))
+    return Problem(name, None, None, "unknown-file", message, "warning")
+
+
 def discover(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """The contract's files present in ``folder``, by short name (case-insensitive)."""
+    """The contract's files present in ``folder``, by short name (case-insensitive), and
+    an ``unknown-file`` warning for each other file that looks like a table."""
     found: dict[str, Path] = {}
     problems: list[Problem] = []
     try:
@@ -105,7 +126,10 @@ def discover(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
         raise UsageError(f"data folder cannot be read: {folder}: {error.strerror or error}") from None
     for path in entries:
         stem, _, suffix = path.name.lower().rpartition(".")
-        if suffix not in ("csv", "tsv") or stem not in EXTRACTS or not path.is_file():
+        if suffix in TABLE_SUFFIXES and stem and path.is_file() and (stem not in EXTRACTS or suffix not in READ):
+            problems.append(_not_an_extract(path.name, stem, suffix))
+            continue
+        if suffix not in READ or stem not in EXTRACTS or not path.is_file():
             continue
         if stem in found:
             problems.append(Problem(path.name, None, None, "ambiguous-column",
@@ -143,16 +167,16 @@ def decode(raw: RawExtract, data: bytes) -> bytes | None:
     try:
         data.decode("utf-8")
         return data
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        first = data.count(b"\n", 0, error.start) + 1  # the first line that is not UTF-8
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raw.problem("unreadable-file", "the file is neither UTF-8 nor Windows-1252 text")
         return None
     raw.encoding = "windows-1252"
-    raw.problem("encoding-fallback", "not valid UTF-8; read as Windows-1252 (check £ signs and accents)",
-                severity="warning")
+    raw.problem("encoding-fallback", f"not valid UTF-8 (first on line {first}); read as Windows-1252 "
+                                     "(check £ signs and accents)", first, severity="warning")
     return text.encode("utf-8")
 
 

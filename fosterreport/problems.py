@@ -47,9 +47,24 @@ RULES: dict[str, str] = {
     "over-capacity": "a household with more children placed than approved places (warning)",
     "future-date": "a date after the day the extracts were checked (warning)",
     "reason-without-date": "a deregistration reason on a household that is still approved (warning)",
+    "unknown-file": "a file in the data folder that is not an extract of the contract, not read (warning)",
     # configuration
     "config": "a problem in fosterreport.toml",
+    # the narrative and templates, checked by ``validate`` before anything is built
+    "narrative-unknown-file": "a narrative file whose name matches no report section",
+    "narrative-unreadable": "a narrative file that cannot be read (too large, a link out of its folder, not UTF-8)",
+    "narrative-syntax": "a narrative whose placeholders are not valid Jinja syntax",
+    "narrative-placeholder": "a placeholder that names no KPI, breakdown, code or field",
+    "narrative-expression": "a narrative expression the sandbox refuses, or that fails on any figures",
+    "template-syntax": "a template override that does not compile, or includes a template that does not exist",
+    "template-outside": "a file of the templates folder that is a link to a file outside the project",
 }
+
+#: The rules about the project around the extracts, which ``validate`` checks before any
+#: extract is read (:mod:`fosterreport.render.preflight`): exit 2, as a bad config is.
+PROJECT_RULES = frozenset({"config", "narrative-unknown-file", "narrative-unreadable", "narrative-syntax",
+                           "narrative-placeholder", "narrative-expression", "template-syntax",
+                           "template-outside"})
 
 
 @dataclass(frozen=True, order=True)

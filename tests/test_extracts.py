@@ -82,7 +82,7 @@ def test_extra_columns_are_dropped_before_they_are_read(tmp_path):
 # -- file names ------------------------------------------------------------------------------
 
 
-def test_discovery_is_case_insensitive_and_ignores_other_files(tmp_path):
+def test_discovery_is_case_insensitive_and_warns_of_other_tables(tmp_path):
     write(tmp_path, "Households.CSV", HEADER + ROWS)
     write(tmp_path, "PLACEMENTS.tsv", "placement_id\tchild_id\tprovider\tstart_date\n")
     write(tmp_path, "households.xlsx", b"PK\x03\x04")
@@ -92,8 +92,13 @@ def test_discovery_is_case_insensitive_and_ignores_other_files(tmp_path):
     found, found_problems = discover(tmp_path)
     assert {name: path.name for name, path in found.items()} == {"households": "Households.CSV",
                                                                 "placements": "PLACEMENTS.tsv"}
-    assert found_problems == []
-    assert problems(tmp_path) == []
+    # README.txt is not a table: no word about it; the other two would be a silent loss.
+    assert [(p.file, p.rule, p.severity, p.message) for p in found_problems] == [
+        ("households.xlsx", "unknown-file", "warning",
+         "not read: extracts are read from .csv or .tsv files (save it as CSV, UTF-8)"),
+        ("notes.csv", "unknown-file", "warning",
+         "not an extract of the contract, so not read (`fosterreport schema` lists the files)"),
+    ]
 
 
 def test_problems_name_the_file_as_saved(tmp_path):

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from fosterreport import exitcodes
 from fosterreport.cli import app
-from fosterreport.problems import RULES
+from fosterreport.problems import PROJECT_RULES, RULES
 from fosterreport.records import load_extracts
 
 CORPUS = Path(__file__).parent / "fixtures" / "malformed"
@@ -35,7 +35,7 @@ Expected = list[tuple[str, int | None, str | None, str]]
 
 #: Rules whose problems are warnings (exit 0 unless --strict).
 WARNING_RULES = {"encoding-fallback", "placement-before-approval", "over-capacity", "future-date",
-                 "reason-without-date"}
+                 "reason-without-date", "unknown-file"}
 
 EXPECTED: dict[str, Expected] = {
     # -- one value -----------------------------------------------------------------------
@@ -90,7 +90,8 @@ EXPECTED: dict[str, Expected] = {
     "warning_over_capacity": [("placements.csv", 3, "household_id", "over-capacity")],
     "warning_reason_without_date": [("households.csv", 3, "deregistration_reason", "reason-without-date")],
     "warning_future_date": [("households.csv", 3, "approval_date", "future-date")],
-    "warning_windows_1252_pound_sign": [("budget.csv", None, None, "encoding-fallback")],
+    "warning_windows_1252_pound_sign": [("budget.csv", 2, None, "encoding-fallback")],
+    "warning_misspelt_file_name": [("vists.csv", None, None, "unknown-file")],
     # -- valid -------------------------------------------------------------------------------
     "valid_minimal": [],
     "valid_every_file_one_row": [],
@@ -154,7 +155,14 @@ def _windows_1252(folder: Path) -> None:
         .encode("cp1252"))
 
 
+def _misspelt_file_name(folder: Path) -> None:
+    (folder / "households.csv").write_text(HEADER + ROWS)
+    (folder / "vists.csv").write_text("visit_id,household_id,visit_date\n")
+    (folder / "notes.md").write_text("not a table: no warning")
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
+    "warning_misspelt_file_name": _misspelt_file_name,
     "binary_file": _binary,
     "utf16_without_bom": _utf16_le_no_bom,
     "utf16_big_endian_without_bom": _utf16_be_no_bom,
@@ -204,7 +212,7 @@ def test_every_fixture_folder_has_an_expectation_and_vice_versa():
 
 def test_every_data_rule_is_exercised_by_some_case():
     exercised = {rule for expected in EXPECTED.values() for *_, rule in expected}
-    assert set(RULES) - {"config"} <= exercised, set(RULES) - {"config"} - exercised
+    assert set(RULES) - PROJECT_RULES <= exercised, set(RULES) - PROJECT_RULES - exercised
     assert exercised <= set(RULES)
 
 

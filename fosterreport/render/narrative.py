@@ -221,9 +221,10 @@ class ByPlaceholder(_Strict):
         if self._breakdown is None and name in breakdowns:
             return ByPlaceholder(self._f, self._id, name)
         if self._breakdown is not None:
-            codes = list((kv.by or {}).get(self._breakdown, {}))
-            if name in codes:
+            known = (kv.by or {}).get(self._breakdown, {})  # (asked, not listed: validate's stand-in
+            if name in known:                                 # accepts any budget line)
                 return CodePlaceholder(self._f, self._id, self._breakdown, name)
+            codes = list(known)
         else:
             codes = [c for b in breakdowns for c in (kv.by or {}).get(b, {})]
             found = self._f.breakdown_of(self._id, name)

@@ -180,9 +180,17 @@ def section_templates(section, kind: str) -> list[str]:
 
 def environment(config: "Config | None", kind: str):
     """A sandboxed environment for ``kind`` ``"html"`` or ``"md"``."""
+    return environment_for_folders(template_folders(config), kind)
+
+
+def environment_for_folders(folders: list[Path], kind: str):
+    """:func:`environment` over the templates of ``folders`` (the first that has a name
+    wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
-    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(config)])
+    builtin = builtin_templates()
+    folders = list(folders) + ([builtin] if builtin not in folders else [])
+    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders])
     env = sandbox_class()(
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
