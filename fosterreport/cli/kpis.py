@@ -35,8 +35,19 @@ class KpiFormat(str, Enum):
 
 
 RAG_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
-#: The KPI table's columns and minimum widths, so that every section's table lines up.
+#: The KPI table's columns and minimum widths on a wide page, so that every section's
+#: table lines up. "Previous" is a placeholder: the column is headed by the previous
+#: period's label ("2022/23").
 COLUMNS = (("KPI", 42), ("id", 35), ("Value", 13), ("Previous", 13), ("Direction", 11), ("Target", 8), ("RAG", 5))
+#: The narrowest page that holds the wide table: each column's minimum width, one space
+#: either side of it and the rule between columns, and the table's two edges. Narrower,
+#: the id goes under the label.
+WIDE_TABLE = sum(width + 3 for _, width in COLUMNS) + 1
+#: Narrower than this (an 80-column terminal), the direction also goes under the
+#: previous figure, so that the label keeps room for the longest id.
+SPLIT_DIRECTION = 96
+#: Figures right-aligned, as a column of numbers reads.
+NUMERIC = ("Value", "Previous", "Target")
 
 
 @app.command()
@@ -136,14 +147,17 @@ def print_catalogue(format: KpiFormat) -> None:
 
 
 def _console() -> "Console":
-    """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR), and a
-    wide page when writing to a file or pipe so labels are not cut."""
+    """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR); the
+    width of the terminal, or ``COLUMNS`` when set (rich reads it), and otherwise a wide
+    page when writing to a file or pipe so labels are not cut."""
+    import os
     import sys
 
     from rich.console import Console
 
     terminal = sys.stdout.isatty()
-    return Console(stderr=False, highlight=False, width=None if terminal else 160,
+    sized = terminal or os.environ.get("COLUMNS", "").strip().isdigit()
+    return Console(stderr=False, highlight=False, width=None if sized else 160,
                    color_system="auto" if terminal else None)
 
 
@@ -167,51 +181,132 @@ def _target(value: "KpiValue") -> str:
 
 
 def print_table(results: "KpiResults", *, breakdowns: bool) -> None:
+    """One table per report section, every column on every page width.
+
+    On a page of :data:`WIDE_TABLE` columns or more, one line per KPI. Narrower, the KPI
+    id is printed under its label (the label wraps); narrower than
+    :data:`SPLIT_DIRECTION` (an 80-column terminal), the direction of travel is printed
+    under the previous figure too. Value, previous, direction, target and RAG stay
+    whole, and the columns line up from one section to the next."""
     from rich import box
     from rich.table import Table
 
-    from fosterreport.formatting import format_direction
     from fosterreport.kpis.catalogue import SECTIONS
 
     console = _console()
+    layout = _Layout(console.width, results.period.previous().label)
     console.print(f"{results.authority}: KPIs for {results.period.label} ({results.period.in_words})")
-    for section, title in SECTIONS.items():
-        rows = [value for value in results.values.values() if value.kpi.section == section]
-        if not rows:
-            continue
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-        for name, width in COLUMNS:
-            table.add_column(name, justify="right" if name in ("Value", "Previous", "Target") else "left",
-                             no_wrap=name != "KPI", min_width=width)
-        for value in rows:
-            unit = value.kpi.unit
-            table.add_row(value.kpi.label, value.kpi.id, _text(value.value, unit, value.note),
-                          _text(value.previous, unit), format_direction(value.direction), _target(value),
-                          _rag(value.rag))
-            if breakdowns:
-                for name in value.kpi.breakdowns:
-                    axis = value.kpi.breakdown(name)
-                    previous = value.previous_by.get(name, {})
-                    for key, figure in value.by.get(name, {}).items():
-                        table.add_row(f"  {axis.title}: {axis.label(key)}", "", _text(figure, unit),
-                                      _text(previous.get(key), unit), "", "", "")
+    sections = {}
+    for section in SECTIONS:
+        rows = [row for value in results.values.values() if value.kpi.section == section
+                for row in _rows(value, layout, breakdowns)]
+        if rows:
+            sections[section] = rows
+    widths = layout.widths([row for rows in sections.values() for row in rows])
+    for section, rows in sections.items():
+        table = Table(title=SECTIONS[section], title_justify="left", box=box.SIMPLE_HEAD)
+        for index, name in enumerate(layout.columns):
+            table.add_column(layout.heading(name), justify="right" if name in NUMERIC else "left",
+                             no_wrap=name not in ("KPI", "Value"), min_width=widths[index],
+                             ratio=1 if name == "KPI" else None, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
     if results.trend:
         _print_trend(console, results)
 
 
+class _Layout:
+    """Which columns the KPI table has at a page width, and what each is headed."""
+
+    def __init__(self, width: int, previous_label: str):
+        self.wide = width >= WIDE_TABLE
+        self.split_direction = width < SPLIT_DIRECTION
+        self.previous_label = previous_label
+        names = [name for name, _ in COLUMNS]
+        if not self.wide:
+            names.remove("id")
+        if self.split_direction:
+            names.remove("Direction")
+        self.columns = tuple(names)
+
+    def heading(self, name: str) -> str:
+        if name == "Previous":
+            return f"{self.previous_label}\nDirection" if self.split_direction else self.previous_label
+        return name
+
+    def row(self, label, kpi_id: str, value, previous, direction: str, target: str, rag) -> list:
+        from rich.text import Text
+
+        cells = {"KPI": label if self.wide or not kpi_id else Text.assemble(label, "\n", (kpi_id, "dim")),
+                 "id": kpi_id, "Value": value, "Direction": direction, "Target": target, "RAG": rag,
+                 "Previous": f"{previous}\n{direction}" if self.split_direction and direction else previous}
+        return [cells[name] for name in self.columns]
+
+    def widths(self, rows: list[list]) -> list[int | None]:
+        """Each column's width: the wide table's minimum; narrower, the widest cell line of
+        every section (so the tables line up), and for the label at least the longest id."""
+        from rich.cells import cell_len
+
+        if self.wide:
+            return [dict(COLUMNS)[name] for name in self.columns]
+
+        def longest(cell, lines=slice(None)) -> int:
+            text = cell.plain if hasattr(cell, "plain") else str(cell)
+            return max((cell_len(line) for line in text.split("\n")[lines]), default=0)
+
+        widths = [max([longest(row[index]) for row in rows] + [longest(self.heading(name))])
+                  for index, name in enumerate(self.columns)]
+        widths[0] = max([longest(row[0], slice(1, None)) for row in rows] + [len("KPI")])  # the ids
+        return widths
+
+
+def _rows(value: "KpiValue", layout: _Layout, breakdowns: bool) -> list[list]:
+    from fosterreport.formatting import format_direction
+
+    unit = value.kpi.unit
+    rows = [layout.row(value.kpi.label, value.kpi.id, _text(value.value, unit, value.note),
+                       _text(value.previous, unit), format_direction(value.direction), _target(value),
+                       _rag(value.rag))]
+    if breakdowns:
+        for name in value.kpi.breakdowns:
+            axis = value.kpi.breakdown(name)
+            previous = value.previous_by.get(name, {})
+            for key, figure in value.by.get(name, {}).items():
+                rows.append(layout.row(f"  {axis.title}: {axis.label(key)}", "", _text(figure, unit),
+                                       _text(previous.get(key), unit), "", "", ""))
+    return rows
+
+
 def _print_trend(console, results: "KpiResults") -> None:
+    """The trend, one column per year; when the years do not fit the page beside the
+    label, as many tables as it takes, each with its label column (none is cut)."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     from fosterreport.kpis.catalogue import BY_ID
 
-    table = Table(title="Trend", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("KPI")
-    for point in results.trend:
-        table.add_column(point.period.label, justify="right", no_wrap=True)
     ids = list(dict.fromkeys(kpi_id for point in results.trend for kpi_id in point.values))
-    for kpi_id in ids:
-        kpi = BY_ID[kpi_id]
-        table.add_row(kpi.label, *(_text(point.values.get(kpi_id), kpi.unit) for point in results.trend))
-    console.print(table)
+    labels = [BY_ID[kpi_id].label for kpi_id in ids]
+    cells = [[_text(point.values.get(kpi_id), BY_ID[kpi_id].unit) for kpi_id in ids] for point in results.trend]
+    years = [max(cell_len(text) for text in [point.period.label, *column])
+             for point, column in zip(results.trend, cells)]
+    label_width = min(max(cell_len(label) for label in labels), max(20, console.width // 3))
+    groups: list[list[int]] = [[]]
+    first = 2 + label_width + 2  # the table's edges, the label column and its padding
+    used = first
+    for index, width in enumerate(years):  # each year: its padding and the rule before it
+        if groups[-1] and used + width + 3 > console.width:
+            groups.append([])
+            used = first
+        groups[-1].append(index)
+        used += width + 3
+    for number, group in enumerate(groups):
+        table = Table(title="Trend" if number == 0 else None, title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("KPI", min_width=label_width, ratio=1)
+        for index in group:
+            table.add_column(results.trend[index].period.label, justify="right", no_wrap=True)
+        for row, label in enumerate(labels):
+            table.add_row(label, *(cells[index][row] for index in group))
+        console.print(table)
