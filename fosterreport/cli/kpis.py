@@ -46,6 +46,8 @@ WIDE_TABLE = sum(width + 3 for _, width in COLUMNS) + 1
 #: Narrower than this (an 80-column terminal), the direction also goes under the
 #: previous figure, so that the label keeps room for the longest id.
 SPLIT_DIRECTION = 96
+#: The narrowest the label column gets; a longer id is broken after an underscore.
+LABEL_AT_LEAST = 16
 #: Figures right-aligned, as a column of numbers reads.
 NUMERIC = ("Value", "Previous", "Target")
 
@@ -157,8 +159,15 @@ def _console() -> "Console":
 
     terminal = sys.stdout.isatty()
     sized = terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    return Console(stderr=False, highlight=False, width=None if sized else 160,
-                   color_system="auto" if terminal else None)
+    console = Console(stderr=False, highlight=False, width=None if sized else 160,
+                      color_system="auto" if terminal else None)
+    console.on_broken_pipe = _reader_gone  # rich would exit 1; the command's handler ends quietly
+    return console
+
+
+def _reader_gone() -> None:
+    """A closed pipe (``| head``), raised as such for :func:`fosterreport.cli.app.reports_errors`."""
+    raise BrokenPipeError("stdout closed by its reader")
 
 
 def _text(value, unit: str, note: str | None = None) -> str:
@@ -202,15 +211,15 @@ def print_table(results: "KpiResults", *, breakdowns: bool) -> None:
                 for row in _rows(value, layout, breakdowns)]
         if rows:
             sections[section] = rows
-    widths = layout.widths([row for rows in sections.values() for row in rows])
+    widths = layout.widths([row for rows in sections.values() for row in rows], console.width)
     for section, rows in sections.items():
         table = Table(title=SECTIONS[section], title_justify="left", box=box.SIMPLE_HEAD)
         for index, name in enumerate(layout.columns):
             table.add_column(layout.heading(name), justify="right" if name in NUMERIC else "left",
-                             no_wrap=name not in ("KPI", "Value"), min_width=widths[index],
-                             ratio=1 if name == "KPI" else None, overflow="fold")
+                             no_wrap=name not in ("KPI", "Value"), overflow="fold",
+                             **({"min_width": widths[index]} if layout.wide else {"width": widths[index]}))
         for row in rows:
-            table.add_row(*row)
+            table.add_row(layout.label(row[0], widths[0]), *row[1:])
         console.print(table)
     if results.trend:
         _print_trend(console, results)
@@ -236,28 +245,55 @@ class _Layout:
         return name
 
     def row(self, label, kpi_id: str, value, previous, direction: str, target: str, rag) -> list:
-        from rich.text import Text
-
-        cells = {"KPI": label if self.wide or not kpi_id else Text.assemble(label, "\n", (kpi_id, "dim")),
+        """The cells of one line, the KPI's as (label, id) until the column's width is known."""
+        cells = {"KPI": (label, kpi_id),
                  "id": kpi_id, "Value": value, "Direction": direction, "Target": target, "RAG": rag,
                  "Previous": f"{previous}\n{direction}" if self.split_direction and direction else previous}
         return [cells[name] for name in self.columns]
 
-    def widths(self, rows: list[list]) -> list[int | None]:
-        """Each column's width: the wide table's minimum; narrower, the widest cell line of
-        every section (so the tables line up), and for the label at least the longest id."""
+    def label(self, cell: tuple[str, str], width: int):
+        """The KPI cell: its label; narrower than the wide table, the id under it, broken
+        after an underscore where it is longer than the column (never cut)."""
+        from rich.text import Text
+
+        label, kpi_id = cell
+        if self.wide or not kpi_id:
+            return label
+        pieces, line = [], ""
+        for part in kpi_id.replace("_", "_\n").split("\n"):
+            if line and len(line) + len(part) > width:
+                pieces.append(line)
+                line = ""
+            line += part
+        return Text.assemble(label, "\n", ("\n".join([*pieces, line]), "dim"))
+
+    def widths(self, rows: list[list], page: int) -> list[int]:
+        """Each column's width. On a wide page, the wide table's minimum. Narrower, the
+        same for every section (so the tables line up): each figure column its widest
+        cell; the value at least its widest word (a note such as "(forecast)" may go under
+        the figure), and room for the longest id where the page allows; the label what is
+        left of the page (at least :data:`LABEL_AT_LEAST`)."""
         from rich.cells import cell_len
 
         if self.wide:
             return [dict(COLUMNS)[name] for name in self.columns]
 
-        def longest(cell, lines=slice(None)) -> int:
-            text = cell.plain if hasattr(cell, "plain") else str(cell)
-            return max((cell_len(line) for line in text.split("\n")[lines]), default=0)
+        def lines(cell) -> list[str]:
+            if isinstance(cell, tuple):  # (label, id)
+                return list(cell)
+            return (cell.plain if hasattr(cell, "plain") else str(cell)).split("\n")
 
-        widths = [max([longest(row[index]) for row in rows] + [longest(self.heading(name))])
-                  for index, name in enumerate(self.columns)]
-        widths[0] = max([longest(row[0], slice(1, None)) for row in rows] + [len("KPI")])  # the ids
+        def widest(index: int, pieces=lines) -> int:
+            heading = pieces(self.heading(self.columns[index]))
+            return max(cell_len(piece) for row in rows for piece in pieces(row[index]) + heading)
+
+        widths = [widest(index) for index in range(len(self.columns))]
+        value = self.columns.index("Value")
+        room = page - 1 - 3 * len(self.columns) - sum(widths[value + 1:])  # edges, padding and rules
+        ids = max([cell_len(line) for row in rows for line in lines(row[0])[1:]] + [len("KPI")])
+        words = widest(value, lambda cell: str(cell).split() or [""])
+        widths[value] = max(words, min(widths[value], room - ids))
+        widths[0] = max(LABEL_AT_LEAST, min(widths[0], room - widths[value]))
         return widths
 
 
