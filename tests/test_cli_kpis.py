@@ -79,13 +79,13 @@ def test_csv_header_and_rows():
     result = kpis("--data", DATA, "--year", "2022/23", "--format", "csv", "--kpi", "households_end")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "kpi,breakdown,key,value,previous,target,rag",
-        "households_end,,,5,5,,",
-        "households_end,household_type,MAINSTREAM,3,4,,",
-        "households_end,household_type,CONNECTED,1,1,,",
-        "households_end,household_type,FFA,1,0,,",
-        "households_end,household_type,SPECIALIST,0,0,,",
-        "households_end,household_type,SUPPORTED_LODGINGS,0,0,,",
+        "kpi,breakdown,key,value,previous,target,rag,period,unit",
+        "households_end,,,5,5,,,2022/23,count",
+        "households_end,household_type,MAINSTREAM,3,4,,,2022/23,count",
+        "households_end,household_type,CONNECTED,1,1,,,2022/23,count",
+        "households_end,household_type,FFA,1,0,,,2022/23,count",
+        "households_end,household_type,SPECIALIST,0,0,,,2022/23,count",
+        "households_end,household_type,SUPPORTED_LODGINGS,0,0,,,2022/23,count",
     ]
 
 

@@ -113,15 +113,19 @@ def rows(text: str) -> list[list[str]]:
 
 def test_csv_rows(results):
     table = rows(to_csv(results))
-    assert table[0] == ["kpi", "breakdown", "key", "value", "previous", "target", "rag"]
-    assert ["households_end", "", "", "5", "5", "", ""] in table
-    assert ["approvals", "household_type", "MAINSTREAM", "1", "1", "2.0", "red"] in table
-    assert ["enquiry_to_approval_rate", "", "", repr(3 / 7), "0.25", "0.5", "amber"] in table
-    assert ["budget_variance", "line", "Fees and allowances", "-1325588.00", "-200000.00", "", ""] in table
-    assert ["deregistration_rate", "household_type", "SPECIALIST", "", "1.0", "", ""] in table  # H8 last year
-    # one row per KPI value and per breakdown value
+    assert table[0] == ["kpi", "breakdown", "key", "value", "previous", "target", "rag", "period", "unit"]
+    assert ["households_end", "", "", "5", "5", "", "", "2022/23", "count"] in table
+    assert ["approvals", "household_type", "MAINSTREAM", "1", "1", "2.0", "red", "2022/23", "count"] in table
+    assert ["enquiry_to_approval_rate", "", "", repr(3 / 7), "0.25", "0.5", "amber", "2022/23", "rate"] in table
+    assert ["budget_variance", "line", "Fees and allowances", "-1325588.00", "-200000.00", "", "", "2022/23",
+            "money"] in table
+    assert ["deregistration_rate", "household_type", "SPECIALIST", "", "1.0", "", "", "2022/23",
+            "rate"] in table  # H8 last year
+    # one row per KPI value and per breakdown value, then the trend's years before the period
     expected = sum(1 + sum(len(v) for v in value.by.values()) for value in results.values.values())
-    assert len(table) == 1 + expected
+    current = [row for row in table[1:] if row[7] == "2022/23"]
+    assert len(current) == expected
+    assert {row[7] for row in table[1:]} == {"2021/22", "2022/23"}
 
 
 def test_csv_neutralises_formula_text_but_not_numbers():
@@ -130,9 +134,9 @@ def test_csv_neutralises_formula_text_but_not_numbers():
     results = compute_kpis(extracts(households=[household("H1", "2020-01-01")], budget=budget), make_period(2023),
                            kpi_ids=["budget_variance"])
     table = rows(to_csv(results))
-    assert ["budget_variance", "", "", "-10.00", "", "", ""] in table  # a number, not neutralised
-    assert ["budget_variance", "line", "'=HYPERLINK(\"http://x\")", "-10.00", "", "", ""] in table
-    assert ["budget_variance", "line", "'@SUM(A1)", "0.00", "", "", ""] in table
+    assert ["budget_variance", "", "", "-10.00", "", "", "", "2022/23", "money"] in table  # not neutralised
+    assert ["budget_variance", "line", "'=HYPERLINK(\"http://x\")", "-10.00", "", "", "", "2022/23", "money"] in table
+    assert ["budget_variance", "line", "'@SUM(A1)", "0.00", "", "", "", "2022/23", "money"] in table
 
 
 @pytest.mark.parametrize(("text", "safe"), [

@@ -21,9 +21,29 @@ from fosterreport import __version__, exitcodes
 from fosterreport.embedded import SAMPLE_COUNCIL, sample_folder
 from fosterreport.exceptions import FosterReportError, UsageError
 
+def exit_code_lines() -> list[str]:
+    """``code  meaning`` for each exit code, read from :mod:`fosterreport.exitcodes` (each
+    constant and the docstring under it), so the help lists exactly the codes defined there."""
+    import ast
+    import inspect
+
+    body = ast.parse(inspect.getsource(exitcodes)).body
+    lines = []
+    for statement, following in zip(body, body[1:]):
+        if (isinstance(statement, ast.Assign) and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str)):
+            code = getattr(exitcodes, statement.targets[0].id)
+            lines.append(f"{code:>3}  {' '.join(following.value.value.split())}")
+    return lines
+
+
+#: ``\b`` keeps the lines as they are (the help formatter would otherwise re-wrap them).
+EPILOG = "\b\nExit codes:\n" + "\n".join(exit_code_lines())
+
 app = typer.Typer(
     name="fosterreport",
     help="Build a council's statutory fostering service report from record-level extracts.",
+    epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -56,7 +76,12 @@ def reports_errors(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe is met here, not at interpreter exit
+            return result
+        except BrokenPipeError:
+            quiet_closed_stdout()
+            raise typer.Exit(exitcodes.OK)
         except FosterReportError as error:
             for message in error.messages:
                 say(message)
@@ -72,6 +97,19 @@ def reports_errors(command: Callable) -> Callable:
             raise typer.Exit(exitcodes.INTERNAL)
 
     return wrapper
+
+
+def quiet_closed_stdout() -> None:
+    """The reader of stdout has gone (``fosterreport kpis | head -1``): it has what it
+    wanted, so the command ends quietly with exit 0, as a CI job with ``set -o pipefail``
+    expects. What is still buffered goes to the null device, so that Python's own flush at
+    exit does not print a BrokenPipeError either (the recipe of the ``signal`` docs)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 # -- options shared by several commands ------------------------------------------------

@@ -217,8 +217,13 @@ Output
 - JSON: money is a number of pounds with its pence (`1325588.5`, `1325588.0`); rates keep full
   double precision; keys are in catalogue and code-list order, so the same inputs give the same
   bytes. The schema is `docs/kpis.schema.json`.
-- CSV: `\\n` line endings; money written with two decimals, other numbers in full precision;
-  blank for undefined. Text cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a
+- CSV: `kpi,breakdown,key,value,previous,target,rag,period,unit`: one row per KPI value and
+  breakdown value, each with its period's label (`2022/23`) and the KPI's unit; the spec's
+  seven columns come first, in their order, so `period` and `unit` move no column. With
+  `--trend N` a row follows for each earlier trend year's value and breakdown value (that
+  year's label; no previous, target or RAG), suppressed as the JSON's trend is; the trend
+  year that is the period itself is the rows above. `\\n` line endings; money written with
+  two decimals, other numbers in full precision; blank for undefined. Text cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a
   leading apostrophe; numeric cells are written as numbers and never altered, so `-18` stays a
   number.
 - The terminal table shows breakdowns when `--kpi` picks KPIs; notes on what was left out go to

@@ -6,7 +6,8 @@ same bytes. Values keep full precision; money is a JSON number of pounds with it
 (``1325588.5``), dates are ISO. ``docs/kpis.schema.json`` describes the shape and a
 test validates real output against it.
 
-CSV is one row per KPI value and per breakdown value. Text cells that a spreadsheet
+CSV is one row per KPI value and per breakdown value (and, with a trend, per trend
+year's), each naming its period and unit. Text cells that a spreadsheet
 would run as a formula (starting ``= + - @``, tab or carriage return) get a leading
 apostrophe; numeric cells are written as plain numbers, so a negative change stays a
 number and is not altered.
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
     from fosterreport.kpis.results import KpiResults, KpiValue, Suppression
     from fosterreport.periods import Period
 
-CSV_HEADER = ("kpi", "breakdown", "key", "value", "previous", "target", "rag")
+#: The spec's seven columns, then ``period`` and ``unit`` (issue 12), appended so that no
+#: existing column moves.
+CSV_HEADER = ("kpi", "breakdown", "key", "value", "previous", "target", "rag", "period", "unit")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PENCE = Decimal("0.01")
 
@@ -213,20 +216,30 @@ def number_cell(value: Any) -> str:
 
 
 def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
-    """One row per KPI value and breakdown value; a withheld figure is ``c``, as in the report."""
+    """One row per KPI value and breakdown value, then (with ``--trend``) one per trend
+    year's value and breakdown value; a withheld figure is ``c``, as in the report.
+
+    ``period`` and ``unit`` come after the spec's seven columns, so a reader that takes
+    columns by position still finds them where they were. A trend row has its year's
+    label and no previous, target or RAG; the trend year that is the period itself is
+    not repeated (its figures are the KPI rows above)."""
+    from fosterreport.kpis.catalogue import BY_ID
+
     hide = results.suppression(suppress_below)
     targets = {row.key: row for row in results.scorecard}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+    label = safe_text(results.period.label)
 
     def cell(value, kpi_id: str, which: str, name: str | None = None, key: str | None = None) -> str:
         return SUPPRESSED if hide.withheld(kpi_id, which, name, key) else number_cell(value)
 
     for kpi_id, found in results.values.items():
+        unit = safe_text(found.kpi.unit)
         rag = "" if hide.withheld(kpi_id) else found.rag or ""
         writer.writerow([safe_text(kpi_id), "", "", cell(found.value, kpi_id, "value"),
-                         cell(found.previous, kpi_id, "previous"), number_cell(found.target), rag])
+                         cell(found.previous, kpi_id, "previous"), number_cell(found.target), rag, label, unit])
         for name, values in found.by.items():
             previous = found.previous_by.get(name, {})
             for key, value in values.items():
@@ -235,7 +248,22 @@ def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
                 writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)),
                                  cell(value, kpi_id, "value", name, key),
                                  cell(previous.get(key), kpi_id, "previous", name, key),
-                                 number_cell(row.target if row else None), rag])
+                                 number_cell(row.target if row else None), rag, label, unit])
+    for point in results.trend:
+        year = safe_text(point.period.label)
+        for kpi_id, figure in point.figures.items():
+            if point.period == results.period and kpi_id in results.values:
+                continue
+            unit = safe_text(BY_ID[kpi_id].unit)
+
+            def trend_cell(value, name: str | None = None, key: str | None = None) -> str:
+                return SUPPRESSED if hide.trend_withheld(point, kpi_id, name, key) else number_cell(value)
+
+            writer.writerow([safe_text(kpi_id), "", "", trend_cell(figure.value), "", "", "", year, unit])
+            for name, values in figure.by.items():
+                for key, value in values.items():
+                    writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)),
+                                     trend_cell(value, name, key), "", "", "", year, unit])
     return buffer.getvalue()
 
 
