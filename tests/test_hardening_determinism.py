@@ -68,8 +68,12 @@ def locales(tmp_path_factory):
 
 def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tmp_path, locales):
     project = tmp_path / "project"
-    project.mkdir()
-    (project / "fosterreport.toml").write_text("[report]\nmeeting_date = 2024-07-18\n", encoding="utf-8")
+    # the sample's extracts as the project's own data (the child processes may import the
+    # package from another place than this one, so no path of the package is passed to them)
+    shutil.copytree(sample_folder(), project / "data")
+    (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n[data]\n'
+                                               'path = "data"\n[report]\nmeeting_date = 2024-07-18\n',
+                                               encoding="utf-8")
     runs = {
         "a": _environment(TZ="UTC", LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONHASHSEED="0"),
         "b": _environment(TZ="Pacific/Auckland", PYTHONHASHSEED="12345", **locales["en_GB.UTF-8"]),
@@ -79,8 +83,7 @@ def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tm
         if finished:  # the second build starts more than two seconds after the first ended
             time.sleep(2.5)
         started[name] = time.time()
-        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--data", str(sample_folder()),
-                          "--year", "2024",
+        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
                           "--out", str(tmp_path / name)], env)
         stdout, stderr = process.communicate(timeout=300)
         printed[name] = stderr.decode()
