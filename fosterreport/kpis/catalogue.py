@@ -55,10 +55,10 @@ UNITS: dict[str, str] = {
 #: Σ numerator ÷ Σ denominator; ``median`` is taken over every case pooled; ``money`` adds
 #: up pounds. Each unit has its usual aggregation; a KPI declares another where it differs.
 AGGREGATIONS: dict[str, str] = {
-    "sum": "added up across councils",
-    "ratio": "recomputed from the numerators and denominators added up",
-    "median": "the median over every case pooled",
-    "money": "pounds added up",
+    "sum": "the councils' figures added up",
+    "ratio": "recomputed from the councils' numerators and denominators added up",
+    "median": "the median over all the councils' cases pooled",
+    "money": "the councils' pounds added up",
 }
 UNIT_AGGREGATION: dict[str, Aggregation] = {
     "count": "sum", "number": "sum", "rate": "ratio", "ratio": "ratio", "days": "median", "money": "money",

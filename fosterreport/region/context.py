@@ -24,6 +24,7 @@ from fosterreport import __version__
 from fosterreport.context import (
     Cell, ChartSpec, Row, Section, Series, Table, format_value, join_words, number_sections,
 )
+from fosterreport.kpis.catalogue import AGGREGATIONS
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction
 
 if TYPE_CHECKING:
@@ -34,10 +35,6 @@ HEADLINES = ("households_end", "approvals", "deregistrations", "net_change", "de
              "approvals_from_enquiries", "enquiry_to_approval_rate", "occupancy_rate", "mockingbird_share")
 FUNNEL = (("Enquiries", "enquiries"), ("Initial visits", "initial_visits"), ("Applications", "applications"),
           ("Approvals", "approvals_from_enquiries"))
-HOW = {"sum": "the councils' figures added up",
-       "ratio": "recomputed from the councils' numerators and denominators added up",
-       "median": "the median over all the councils' cases pooled",
-       "money": "the councils' pounds added up"}
 
 
 @dataclass
@@ -351,7 +348,7 @@ class RegionReport:
     def definitions(self) -> Table:
         from fosterreport.kpis.catalogue import CATALOGUE
 
-        rows = [Row(kpi.label, [Cell(kpi.definition, "text"), Cell(HOW[kpi.aggregation].capitalize() + ".", "text")],
+        rows = [Row(kpi.label, [Cell(kpi.definition, "text"), Cell(AGGREGATIONS[kpi.aggregation].capitalize() + ".", "text")],
                     code=kpi.id) for kpi in CATALOGUE if kpi.id in self.region.values]
         return Table("definitions", "Measures and how the region's figure is made",
                      ["Measure (id)", "Definition", "The region's figure"], rows, style="definitions")
