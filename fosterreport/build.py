@@ -46,15 +46,9 @@ class BuildResult:
 
 
 def kpis_json(text: str) -> bytes:
-    """``kpis-<period>.json`` from its text (made by :mod:`fosterreport.kpis.export` for a
-    council, :mod:`fosterreport.region.export` for a region, the one place each is made).
-
-    ``<``, ``>`` and ``&`` inside strings are written as ``\\u003c`` etc. (the same JSON
-    value), so text copied from an extract can never read as markup wherever the file is
-    opened: the exporters do so already, and this makes sure of it for any text.
-    """
-    text = text.rstrip("\n").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return (text + "\n").encode("utf-8")
+    """``kpis-<period>.json`` from its text, as :func:`fosterreport.kpis.export.json_text`
+    writes it for a council and a region alike (markup characters already escaped)."""
+    return text.encode("utf-8")
 
 
 def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:

@@ -135,3 +135,15 @@ def test_the_regional_markdown_shows_each_council_the_region_rank_and_distance(t
     assert "The regional figure is 2 ÷ 10" in text
     assert "Not available for gamma (enquiries.csv not supplied)." in text
     assert "| Alpha Council | 3 | 37.5% | +0.3 | 1= |" in text  # households at the end: share, distance, rank
+
+
+def test_the_regional_json_on_stdout_writes_markup_characters_escaped(tmp_path):
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    settings = (HUB / "fosterreport.toml").read_text(encoding="utf-8")
+    (hub / "fosterreport.toml").write_text(settings.replace('name = "Test Hub"', 'name = "<b>Hub</b> & Co"'),
+                                           encoding="utf-8")
+    result = run("kpis", "--region", hub, "--year", "2024", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["region"] == "<b>Hub</b> & Co"  # the same value
+    assert "<b>" not in result.stdout and '"\\u003cb\\u003eHub\\u003c/b\\u003e \\u0026 Co"' in result.stdout

@@ -196,10 +196,17 @@ def _warning_message(problem, hide: Suppression) -> str:
     return RULES.get(problem.rule, problem.rule)
 
 
-def to_json_text(results: KpiResults, suppress_below: int | None = None) -> str:
-    """:func:`to_json` as text: indented, UTF-8, markup characters escaped, deterministic."""
-    text = json.dumps(to_json(results, suppress_below), indent=2, ensure_ascii=False)
+def json_text(document: Any) -> str:
+    """A JSON document as the tool writes it: indented, UTF-8, deterministic, with ``<``,
+    ``>`` and ``&`` inside strings written ``\\u003c``… (the same values), so text from an
+    extract never reads as markup wherever the file is opened or embedded."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def to_json_text(results: KpiResults, suppress_below: int | None = None) -> str:
+    """:func:`to_json` as text (:func:`json_text`)."""
+    return json_text(to_json(results, suppress_below))
 
 
 def safe_text(text: str) -> str:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from typing import Any
 
 from fosterreport import __version__
 from fosterreport.contract import EXTRACTS
-from fosterreport.kpis.export import number_cell, plain, safe_text
+from fosterreport.kpis.export import json_text, number_cell, plain, safe_text
 from fosterreport.region.councils import CouncilOutcome
 from fosterreport.region.figures import CouncilFigure, RegionKpi, RegionResults
 
@@ -132,7 +131,8 @@ def to_json(region: RegionResults) -> dict[str, Any]:
 
 
 def to_json_text(region: RegionResults) -> str:
-    return json.dumps(to_json(region), indent=2, ensure_ascii=False) + "\n"
+    """:func:`to_json` as text, written as the council's JSON is (markup characters escaped)."""
+    return json_text(to_json(region))
 
 
 def to_csv(region: RegionResults) -> str:
