@@ -224,3 +224,17 @@ def test_the_dorset_project_validates(dorset):
     finally:
         os.chdir(previous)
     assert result.exit_code == exitcodes.OK, result.output
+
+
+def test_the_dorset_and_medway_configurations_of_the_docs_load(tmp_path):
+    from fosterreport.config import load_config
+
+    docs = (Path(__file__).parent.parent / "docs" / "report.md").read_text(encoding="utf-8")
+    dorset, medway = re.findall(r"```toml\n(.*?)```", docs, re.DOTALL)[:2]
+    (tmp_path / "dorset.toml").write_text(dorset, encoding="utf-8")
+    (tmp_path / "medway.toml").write_text(medway, encoding="utf-8")
+    first, second = load_config(tmp_path / "dorset.toml"), load_config(tmp_path / "medway.toml")
+    assert first.report.decision == "For Recommendation to Council" and "mockingbird" not in first.report.sections
+    assert first.report.risks[0].residual == "Low"
+    assert second.report.appendices == [] and "appendices" in second.report.model_fields_set
+    assert second.report.implications == ["risk", "consultation", "climate", "financial", "legal"]
