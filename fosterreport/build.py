@@ -82,10 +82,12 @@ def report_context(results: "KpiResults", extracts: "Extracts", config: "Config"
     (:func:`fosterreport.render.narrative.add_narratives`), from ``narrative_folder`` or
     else the config's ``[report] narrative`` folder."""
     from fosterreport.context import build_context
+    from fosterreport.context.sections import check_sections
     from fosterreport.render.narrative import add_narratives
 
-    context = build_context(results, extracts, config)
     folder = narrative_folder if narrative_folder is not None else config.resolve(config.report.narrative)
+    check_sections(config, folder)  # a name in [report] sections that names nothing: exit 2
+    context = build_context(results, extracts, config)
     add_narratives(context, results, config, folder)
     return context
 

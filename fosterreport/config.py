@@ -29,8 +29,8 @@ from typing import Annotated, Any, Iterable, Literal
 
 import annotated_types
 from pydantic import (
-    BaseModel, ConfigDict, Field, FiniteFloat, Strict, ValidationError, ValidationInfo, field_validator,
-    model_validator,
+    BaseModel, ConfigDict, Field, FiniteFloat, Strict, StringConstraints, ValidationError, ValidationInfo,
+    field_validator, model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -91,6 +91,40 @@ class Authority(Section):
                                             "\"Fostering Service\".")
 
 
+#: A section's or an implication's name: the stem of its narrative file, also its anchor.
+SectionName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+#: What the cover's table of report details may show, in the default order (a field left
+#: unset is left out; ``[report] cover`` chooses and orders them).
+COVER_FIELDS = ("decision", "portfolio_holder", "executive_director", "service", "author", "contacts", "status",
+                "wards", "period")
+CoverField = Literal["decision", "portfolio_holder", "executive_director", "service", "author", "contacts",
+                     "status", "wards", "period"]
+
+#: The implications of the common committee template, in its order; each is printed when
+#: ``narrative/implications/<name>.md`` exists (risk also when ``[[report.risks]]`` are set).
+IMPLICATIONS = ("financial", "legal", "risk", "equalities", "climate", "wellbeing", "workforce", "consultation")
+
+
+class Contact(Section):
+    """A report author or contact officer (``[[report.contacts]]``)."""
+
+    name: str = Field(description="The officer's name.")
+    role: str | None = Field(None, description="Their job title.")
+    phone: str | None = Field(None, description="Telephone number, as it should be printed.")
+    email: str | None = Field(None, description="Email address (a mailto: link in the HTML and PDF).")
+
+
+class Risk(Section):
+    """One row of the risk implication's table (``[[report.risks]]``)."""
+
+    risk: str = Field(description="The risk, in a few words (the row's header).")
+    description: str | None = Field(None, description="What could happen and why.")
+    mitigation: str | None = Field(None, description="Action to avoid or mitigate the risk.")
+    current: str | None = Field(None, description='The current risk rating ("Medium", "BII").')
+    residual: str | None = Field(None, description="The residual rating, after the mitigation.")
+
+
 class ReportSettings(Section):
     title: str = Field("Fostering Service Annual Report",
                        description='Report title; the period is appended: "… 2023/24".')
@@ -99,8 +133,48 @@ class ReportSettings(Section):
                                       description="Date of the meeting (ISO), on the cover; it also pins the "
                                                   "PDF's metadata dates.")
     author: str = Field("Service Manager, Fostering",
-                        description="Report author (a role, not a person's name, is usual).")
+                        description="Report author (a role, not a person's name, is usual). Not printed when "
+                                    "contacts are given and this is left unset.")
     status: Literal["Public", "Exempt"] = Field("Public", description="Printed on the cover.")
+    decision: str | None = Field(None, examples=["For Recommendation to Council"],
+                                 description='What the committee is asked for ("For Decision", "For '
+                                             'Information"), on the cover.')
+    portfolio_holder: str | None = Field(None, examples=["Cllr A Parry, Children, Education, Skills and Early Help"],
+                                         description="The portfolio holder, on the cover.")
+    executive_director: str | None = Field(None, examples=["T Leavy, Executive Director of People - Children"],
+                                           description="The executive director, on the cover.")
+    wards: str | None = Field(None, examples=["All"], description="The wards affected, on the cover.")
+    contacts: list[Contact] = Field(
+        [], examples=[[{"name": "Gerry Connell", "role": "Service Manager for Fostering", "phone": "01305 225568",
+                        "email": "fostering@example.gov.uk"}]],
+        description="Report authors and contact officers (name, role, phone, email), on the cover; each may "
+                    "also be written as a [[report.contacts]] table.")
+    cover: list[CoverField] = Field(
+        list(COVER_FIELDS),
+        description="The cover's report details, in order; a field left unset is left out. Choose from "
+                    + ", ".join(COVER_FIELDS) + ".")
+    sections: list[SectionName] | None = Field(
+        None, examples=[["summary", "households", "recruitment", "approvals", "children", "panel", "reviews",
+                         "complaints", "learning", "finance", "scorecard"]],
+        description="The report's sections in order: built-in ones and author sections (narrative/<name>.md). "
+                    "A built-in section left out is not printed, and Appendix B says so. Otherwise every "
+                    "built-in section, then the author sections by file name.")
+    implications: list[SectionName] = Field(
+        list(IMPLICATIONS),
+        description="Implications sections after the report's sections, in order: each printed when "
+                    "narrative/implications/<name>.md exists (risk also when risks are set).")
+    risks: list[Risk] = Field(
+        [], examples=[[{"risk": "Too few in-house foster homes", "description": "Children placed further away, "
+                        "at greater cost", "mitigation": "Recruitment strategy", "current": "High",
+                        "residual": "Medium"}]],
+        description="The risk implication's table (risk, description, mitigation, current, residual); a column "
+                    "empty in every row is left out. Each may also be written as a [[report.risks]] table.")
+    appendices: list[str] = Field([], examples=[["Appendix 1: Fostering panel annual report"]],
+                                  description="The documents appended to the report, listed near its end "
+                                              "(set to [] to print \"None\").")
+    background_papers: list[str] = Field(
+        [], examples=[["Fostering Services (England) Regulations 2011"]],
+        description="Background papers, listed near the report's end (set to [] to print \"None\").")
     narrative: str = Field("narrative",
                            description="Folder of <section>.md narrative files. When set, it must exist "
                                        "inside the project folder; when not set, a missing narrative folder "

@@ -58,12 +58,14 @@ def test_every_commented_option_uncommented_is_valid(tmp_path):
     parsed = tomllib.loads(text)
     # every setting is shown, each once (the two init sets itself are already uncommented)
     assert sorted(parsed) == ["authority", "benchmarks", "data", "publication", "report", "rules", "targets"]
-    assert sorted(parsed["report"]) == ["author", "committee", "formats", "logo", "meeting_date", "narrative",
-                                        "status", "templates", "title"]
+    assert sorted(parsed["report"]) == ["appendices", "author", "background_papers", "committee", "contacts", "cover",
+                                        "decision", "executive_director", "formats", "implications", "logo",
+                                        "meeting_date", "narrative", "portfolio_holder", "risks", "sections",
+                                        "status", "templates", "title", "wards"]
     assert sorted(parsed["rules"]) == ["assessment_timescale_months", "rag_green_tolerance", "rag_red_threshold",
                                        "similar_tolerance", "supervision_interval_days"]
     assert sorted(parsed["data"]) == ["codes", "columns", "coverage", "extracted", "path"]
-    assert len(options) == 2 + 9 - 1 + 7 + 5 + 3 + 2 + 1  # authority, report, data, rules, targets, benchmarks, publication
+    assert len(options) == 2 + 20 - 1 + 7 + 5 + 3 + 2 + 1  # authority, report, data, rules, targets, benchmarks, publication
     # the examples name a templates folder and a logo: with them present, everything loads
     (project / "templates").mkdir()
     (project / "assets").mkdir()
@@ -72,6 +74,8 @@ def test_every_commented_option_uncommented_is_valid(tmp_path):
     config = load_config(project / "fosterreport.toml")
     assert config.report.logo == "assets/logo.svg" and config.report.templates == "templates"
     assert config.report.meeting_date.isoformat() == "2024-05-23"
+    assert config.report.contacts[0].email == "fostering@example.gov.uk" and config.report.risks[0].residual == "Medium"
+    assert config.report.decision == "For Recommendation to Council" and "mockingbird" not in config.report.sections
     assert config.targets == {"approvals.MAINSTREAM": 35, "enquiry_to_approval_rate": 0.12,
                               "reviews_on_time_rate": 0.95}
     assert config.benchmarks["deregistration_rate"].value == 0.128

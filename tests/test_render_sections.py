@@ -114,7 +114,8 @@ def test_built_in_sections_folder_holds_only_layouts_that_differ_from_the_generi
     folder = builtin_templates() / "sections"
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["_section.html", "_section.md.j2", "appendix_data_quality.html", "appendix_data_quality.md.j2",
-                     "appendix_definitions.html", "appendix_definitions.md.j2", "summary.html", "summary.md.j2"]
+                     "appendix_definitions.html", "appendix_definitions.md.j2", "furniture_list.html",
+                     "furniture_list.md.j2", "summary.html", "summary.md.j2"]
     for name in names:
         text = (folder / name).read_text(encoding="utf-8")
         assert "{% extends" not in text, name  # no stub that only restates the generic layout

@@ -36,7 +36,10 @@ before it and none importing this one:
 - :mod:`~fosterreport.context.appendices` (definitions, data quality) and
   :mod:`~fosterreport.context.cover` (cover page, title, logo, dates);
 - this module: :func:`build_context`, which builds the registry's sections that have
-  figures and assembles them into the one :class:`ReportContext`.
+  figures (those ``[report] sections`` keeps) and the furniture the config alone gives
+  (the risk table, the appendices and background papers lists), assembles them into the
+  one :class:`ReportContext`; and :func:`arrange`, which puts the sections in report
+  order and numbers them and every table, again once the author's sections are added.
 """
 
 from __future__ import annotations
@@ -49,11 +52,13 @@ from fosterreport.context.appendices import POLARITY_WORDS, UNIT_WORDS
 from fosterreport.context.cover import build_cover, document_date, report_title
 from fosterreport.context.figures import MINUS, Figures, format_value
 from fosterreport.context.model import (
-    Block, Card, Cell, ChartSpec, Cover, Narrative, ReportContext, Row, Section, Series, Table,
-    number_sections,
+    Block, Card, Cell, ChartSpec, Cover, CoverContact, CoverField, Furniture, Narrative, ReportContext, Row,
+    Section, Series, Table, number_sections,
 )
 from fosterreport.context import sections as registry
-from fosterreport.context.sections import APPENDICES, ReportSection, unknown_templates
+from fosterreport.context.sections import (
+    APPENDICES, FURNITURE, IMPLICATION_TITLES, ReportSection, implication_id, unknown_templates,
+)
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import (
     BREAKDOWN_CODES, BREAKDOWN_WORDS, VACANCY_LABELS, code_label, join_words, lower_first,
@@ -66,10 +71,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APPENDICES", "BREAKDOWN_CODES", "BREAKDOWN_WORDS", "Block", "Card", "Cell", "ChartSpec", "Cover",
-    "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "ReportContext", "ReportSection", "Row",
+    "CoverContact", "CoverField", "Furniture", "Figures", "MINUS", "Narrative", "POLARITY_WORDS", "ReportContext", "ReportSection", "Row",
     "SECTIONS", "SECTION_IDS", "Section", "Series", "Table", "TableBuilder", "UNIT_WORDS", "VACANCY_LABELS",
     "build_context", "code_label", "document_date", "format_value", "join_words", "lower_first",
-    "number_sections", "report_title",
+    "arrange", "number_sections", "report_title",
 ]
 
 
@@ -97,7 +102,12 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config")
     period = results.period
     sections: list[Section] = []
     left_out: list[str] = []
+    omitted: list[str] = []
+    chosen = config.report.sections
     for entry in registry.SECTIONS:
+        if chosen is not None and entry.id not in chosen:
+            omitted.append(entry.title)
+            continue
         if entry.kpis and not any(f.has(k) for k in entry.kpis):
             missing = _missing_files(extracts, entry.files) or ["no figures could be computed"]
             left_out.append(f"{entry.title}: {join_words(missing)} not supplied"
@@ -111,27 +121,89 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config")
                                    f"{'the file was' if len(absent) == 1 else 'the files were'} not supplied.")
             left_out.append(f"{entry.title}: the parts built from {join_words(absent)} (not supplied)")
         sections.append(section)
-    table_number = number_sections(sections)
-    definitions = appendices.definitions(tables)
-    for table in definitions:
-        table_number += 1
-        table.number = table_number
-    quality = appendices.data_quality(tables)
-    for key in ("files", "warnings"):
-        if quality[key] is not None:
-            table_number += 1
-            quality[key].number = table_number
+    sections += config_furniture(config)
 
     context = ReportContext(
         cover=build_cover(config, extracts, period),
         period_label=period.label, previous_label=tables.previous_label,
-        period_end=tables.end_words, sections=sections, definitions=definitions,
+        period_end=tables.end_words, sections=sections, definitions=appendices.definitions(tables),
         rules=appendices.rules(tables),
-        data_quality=quality, left_out=left_out, suppress_below=f.suppress_below, version=__version__,
-        document_date=document_date(config, results), appendices=list(APPENDICES))
+        data_quality=appendices.data_quality(tables), left_out=left_out, suppress_below=f.suppress_below,
+        version=__version__, document_date=document_date(config, results), appendices=list(APPENDICES),
+        omitted=omitted)
+    arrange(context, config)
     context.data_quality["measures_left_out"] = list(results.left_out)
     if config.report.templates:
         templates = config.resolve(config.report.templates)
         if templates is not None and templates.is_dir():
             context.notices.extend(unknown_templates(templates))
     return context
+
+
+# -- the furniture and the order ---------------------------------------------------------------
+
+
+#: Columns of the risk table: (``[[report.risks]]`` key, header).
+RISK_COLUMNS = (("description", "Description"), ("mitigation", "Action to avoid or mitigate the risk"),
+                ("current", "Current risk"), ("residual", "Residual risk"))
+
+
+def risk_table(config: "Config") -> Table | None:
+    """``[[report.risks]]`` as a table, a row per risk; a column empty in every row is left out."""
+    risks = config.report.risks
+    if not risks:
+        return None
+    columns = [(key, head) for key, head in RISK_COLUMNS if any(getattr(r, key) for r in risks)]
+    rows = [Row(r.risk, [Cell(getattr(r, key) or "", "text") for key, _ in columns]) for r in risks]
+    return Table("risks", "Risks and their ratings", ["Risk", *[head for _, head in columns]], rows)
+
+
+def config_furniture(config: "Config") -> list[Section]:
+    """The sections the config alone can give: the risk implication's table (when risk is
+    among ``[report] implications``), and the appendices and background papers lists (when
+    set, even to ``[]``, which prints "None"). The narrative adds their text, and the other
+    implications, later."""
+    report = config.report
+    out = []
+    table = risk_table(config)
+    if table is not None and "risk" in report.implications:
+        section = Section(implication_id("risk"), IMPLICATION_TITLES["risk"], kind="implication")
+        section.add("risks", table)
+        out.append(section)
+    for name, items in (("appendices", report.appendices), ("background-papers", report.background_papers)):
+        if name.replace("-", "_") in report.model_fields_set or items:
+            out.append(Section(name, FURNITURE[name], items=list(items), kind="end", template=registry.FURNITURE_TEMPLATE))
+    return out
+
+
+def _order(config: "Config", sections: list[Section]) -> list[Section]:
+    """Report order: the body as ``[report] sections`` gives it (else the registry's order,
+    then the author's sections by name), then the implications in ``[report] implications``
+    order, then the appendices and background papers."""
+    body = [s for s in sections if s.kind == "body"]
+    chosen = config.report.sections
+    if chosen is not None:
+        rank = {name: index for index, name in enumerate(chosen)}
+        body.sort(key=lambda s: rank.get(s.id, len(rank)))
+    else:
+        registry_rank = {sid: index for index, sid in enumerate(registry.SECTION_IDS)}
+        body.sort(key=lambda s: (registry_rank.get(s.id, len(registry_rank)), s.id))
+    implication_rank = {implication_id(n): i for i, n in enumerate(config.report.implications)}
+    implications = sorted((s for s in sections if s.kind == "implication"),
+                          key=lambda s: implication_rank.get(s.id, len(implication_rank)))
+    end = sorted((s for s in sections if s.kind == "end"), key=lambda s: list(FURNITURE).index(s.id))
+    return body + implications + end
+
+
+def arrange(context: ReportContext, config: "Config") -> None:
+    """Put the sections in report order and number them, their figures and tables, and
+    the appendices' tables after them (called again when the narrative adds sections)."""
+    context.sections = _order(config, context.sections)
+    table_number = number_sections(context.sections)
+    for table in context.definitions:
+        table_number += 1
+        table.number = table_number
+    for key in ("files", "warnings"):
+        if context.data_quality.get(key) is not None:
+            table_number += 1
+            context.data_quality[key].number = table_number

@@ -1,4 +1,6 @@
-"""The cover page and the report's dates: title, logo, meeting date, sample notice, and the
+"""The cover page and the report's dates: title, logo, meeting date, the report details a
+committee template asks for (decision, portfolio holder, executive director, contact
+officers, status, wards…, chosen and ordered by ``[report] cover``), sample notice, and the
 date pinned into the PDF's metadata.
 
 These come from the config and the extracts' provenance, not from the KPI figures. The
@@ -13,7 +15,7 @@ import mimetypes
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from fosterreport.context.model import Cover, Narrative
+from fosterreport.context.model import Cover, CoverContact, CoverField, Narrative
 from fosterreport.exceptions import ConfigError
 from fosterreport.formatting import format_date
 
@@ -61,11 +63,39 @@ def document_date(config: "Config", results: "KpiResults") -> str:
 
 
 
+#: The header of each cover field (``[report] cover``).
+COVER_LABELS = {"decision": "Decision", "portfolio_holder": "Portfolio holder",
+                "executive_director": "Executive director", "service": "Report of", "author": "Author",
+                "contacts": "Contact officer", "status": "Report status", "wards": "Wards", "period": "Period"}
+
+
+def cover_fields(config: "Config", service: str | None, period_words: str) -> list[CoverField]:
+    """The report details in the order ``[report] cover`` gives; a field left unset is left
+    out (no placeholder text). The ``author`` string is left out when contact officers are
+    given and it was not set: the default role would only repeat them."""
+    report = config.report
+    contacts = [CoverContact(c.name, c.role, c.phone, c.email) for c in report.contacts]
+    texts = {"decision": report.decision, "portfolio_holder": report.portfolio_holder,
+             "executive_director": report.executive_director, "service": service,
+             "author": report.author if ("author" in report.model_fields_set or not contacts) else None,
+             "status": report.status, "wards": report.wards, "period": period_words}
+    fields = []
+    for key in report.cover:
+        if key == "contacts":
+            if contacts:
+                label = COVER_LABELS[key] + ("s" if len(contacts) > 1 else "")
+                fields.append(CoverField(key, label, contacts=contacts))
+        elif texts[key]:
+            fields.append(CoverField(key, COVER_LABELS[key], texts[key]))
+    return fields
+
+
 def build_cover(config: "Config", extracts: "Extracts", period: "Period") -> Cover:
-    """The cover page; its recommendation is filled in later, with the narratives."""
+    """The cover page; its recommendation, brief summary and reasons are filled in later,
+    with the narratives."""
     title = f"{report_title(config, period)} {period.label}"
     council = config.council(extracts.is_sample)
-    return Cover(
+    return Cover(fields=cover_fields(config, council.service, period.in_words),
         authority=council.name, service=council.service,
         committee=config.report.committee,
         meeting_date=format_date(config.report.meeting_date) if config.report.meeting_date else "to be confirmed",

@@ -140,6 +140,12 @@ class Section:
     blocks: list["Block"] = field(default_factory=list)
     #: The name of its template in ``sections/`` (no extension): from the section registry.
     template: str = ""
+    #: A list the section prints after its narrative (the appendices, the background papers);
+    #: ``None``: no list; empty: the list says "None".
+    items: list[str] | None = None
+    #: What the section is: ``body`` (built-in or the author's), ``implication`` or ``end``
+    #: (the appendices and background papers).
+    kind: str = "body"
 
     def add(self, key: str, item: "Table | ChartSpec | None", heading: str | None = None) -> None:
         """Append a table or chart (``None`` is skipped) under an optional sub-heading."""
@@ -162,6 +168,35 @@ class Section:
 
 
 @dataclass
+class CoverContact:
+    """A report author or contact officer, as printed."""
+
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class CoverField:
+    """One row of the cover's report details: its key (``[report] cover``), its header,
+    and its text, or for ``contacts`` the officers."""
+
+    key: str
+    label: str
+    text: str = ""
+    contacts: list[CoverContact] = field(default_factory=list)
+
+
+@dataclass
+class Furniture:
+    """A titled piece of the cover from the narrative (brief summary, reasons)."""
+
+    title: str
+    narrative: Narrative = field(default_factory=Narrative)
+
+
+@dataclass
 class Cover:
     authority: str
     service: str
@@ -175,6 +210,13 @@ class Cover:
     logo_src: str | None = None
     logo_alt: str = ""
     sample_notice: str | None = None
+    #: The report details, in the order ``[report] cover`` gives, unset ones left out.
+    fields: list[CoverField] = field(default_factory=list)
+    #: "Recommendation" or "Recommendations" (a numbered list from recommendations.md).
+    recommendation_title: str = "Recommendation"
+    #: ``narrative/brief-summary.md`` and ``narrative/reasons.md``, when there.
+    brief_summary: Furniture | None = None
+    reasons: Furniture | None = None
 
 
 @dataclass
@@ -198,6 +240,8 @@ class ReportContext:
     #: The appendices after the sections (:data:`fosterreport.context.sections.APPENDICES`):
     #: each has an ``id`` (its template), an ``anchor`` and a ``title``.
     appendices: list[Any] = field(default_factory=list)
+    #: Titles of the sections left out by ``[report] sections`` (named in Appendix B).
+    omitted: list[str] = field(default_factory=list)
 
     @property
     def suppression(self) -> str:

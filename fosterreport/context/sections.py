@@ -18,6 +18,14 @@ The appendices are always present and are built into fields of their own
 (``definitions``, ``rules``, ``data_quality``), so they are listed apart, in
 :data:`APPENDICES`, for their titles, anchors and templates.
 
+Besides the registry's sections, a report has the author's own sections (any other
+``narrative/<name>.md``, :func:`author_names`), the committee furniture (:data:`FURNITURE`:
+brief summary, recommendations and reasons on the cover; the appendices and background
+papers lists at the end) and implications (``narrative/implications/<name>.md``, in the
+order ``[report] implications`` gives, :data:`IMPLICATION_TITLES`). ``[report] sections``
+orders the built-in and author sections and may leave built-in ones out; a name it gives
+that is neither is a configuration error (:func:`unknown_sections`).
+
 This module imports no pandas, Jinja or WeasyPrint: the CLI reads it cheaply.
 """
 
@@ -173,6 +181,115 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: Narrative files that are the report's furniture rather than sections, with their
+#: default titles (a first heading in the file replaces it).
+FURNITURE = {"brief-summary": "Brief summary", "recommendations": "Recommendations",
+             "reasons": "Reasons for the recommendations", "appendices": "Appendices",
+             "background-papers": "Background papers"}
+#: The layout of the appendices and background papers lists (``sections/furniture_list.html``).
+FURNITURE_TEMPLATE = "furniture_list"
+#: The folder of the implications' narratives, inside the narrative folder.
+IMPLICATIONS_FOLDER = "implications"
+#: Default titles of the implications of the common committee template.
+IMPLICATION_TITLES = {
+    "financial": "Financial implications", "legal": "Legal implications", "risk": "Risk management",
+    "equalities": "Equalities impact assessment", "climate": "Climate change implications",
+    "wellbeing": "Well-being and health implications", "workforce": "Workforce implications",
+    "consultation": "Consultation",
+}
+#: A narrative file name closer than this to a built-in section's or furniture's name,
+#: and not named in ``[report] sections``, is taken to be a misspelling of it.
+MISSPELT = 0.8
+
+
+def name_title(name: str) -> str:
+    """A title from a file name, for a narrative without a heading: "childs-voice" -> "Childs voice"."""
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def implication_id(name: str) -> str:
+    """The section id (and anchor ``s-…``) of an implication: ``implications-risk``."""
+    return f"{IMPLICATIONS_FOLDER}-{name}"
+
+
+def _valid_name(stem: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem) is not None
+
+
+def misspelling(stem: str, chosen: list[str] | None) -> str | None:
+    """The built-in section or furniture name ``stem`` is taken to misspell, or None: a
+    file so close to one (``summery``) is not made a section of its own unless
+    ``[report] sections`` names it."""
+    if stem in _section_ids() or stem in FURNITURE or (chosen and stem in chosen):
+        return None
+    close = difflib.get_close_matches(stem, [*_section_ids(), *FURNITURE], n=1, cutoff=MISSPELT)
+    return close[0] if close else None
+
+
+def _section_ids() -> list[str]:
+    """The registry's ids now (as ``SECTION_IDS`` reads them, which names in this module cannot)."""
+    return [s.id for s in SECTIONS]
+
+
+def narrative_stems(folder: Path | None) -> list[str]:
+    """The names of the narrative folder's ``*.md`` files, lower-cased, sorted."""
+    if folder is None or not Path(folder).is_dir():
+        return []
+    return sorted({path.stem.lower() for path in Path(folder).glob("*.md")})
+
+
+def author_names(folder: Path | None, chosen: list[str] | None = None) -> list[str]:
+    """The author's own sections: every ``narrative/<name>.md`` that is neither a built-in
+    section, nor furniture, nor a misspelling of one (:func:`misspelling`), with a name of
+    lower-case letters, digits, hyphens and underscores (it becomes the section's anchor)."""
+    return [stem for stem in narrative_stems(folder)
+            if stem not in _section_ids() and stem not in FURNITURE and _valid_name(stem)
+            and misspelling(stem, chosen) is None]
+
+
+def unknown_sections(config, folder: Path | None) -> list[tuple[int | None, str]]:
+    """``[report] sections`` names that are neither a built-in section nor an author
+    section of ``folder``, or are named twice: (line in the config file, message), each
+    with the closest name."""
+    from fosterreport.config import key_lines
+
+    chosen = config.report.sections
+    if not chosen:
+        return []
+    known = [*_section_ids(), *author_names(folder, chosen)]
+    line = None
+    if config.source is not None:
+        try:
+            line = key_lines(Path(config.source).read_text(encoding="utf-8-sig")).get(("report", "sections"))
+        except OSError:
+            line = None
+    problems, seen = [], set()
+    for name in chosen:
+        if name in seen:
+            problems.append((line, f"[report] sections: {name!r} is named twice"))
+        seen.add(name)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            where = f"{Path(folder).name}/" if folder is not None else "narrative/"
+            problems.append((line, f"[report] sections: {name!r} is neither a report section nor a narrative "
+                                   f"file {where}{name}.md" + (f" (did you mean {close[0]!r}?)" if close else "")))
+    return problems
+
+
+def check_sections(config, folder: Path | None) -> None:
+    """Raise a ConfigError (exit 2) for every name of ``[report] sections`` that names nothing."""
+    from fosterreport.exceptions import ConfigError
+
+    problems = unknown_sections(config, folder)
+    if problems:
+        where = str(config.source or "fosterreport.toml")
+        raise ConfigError([f"{where}:{line}: {message}" if line else f"{where}: {message}"
+                           for line, message in problems])
+
+
 def starter_narratives() -> dict[str, str]:
     """What ``fosterreport init`` writes into ``narrative/<id>.md``, by section id."""
     return {s.id: s.narrative for s in SECTIONS}
@@ -186,7 +303,7 @@ def unknown_templates(folder: Path) -> list[str]:
     generic layout. Names starting with ``_`` (the generic layout, the project's own
     partials) are not sections and pass unremarked.
     """
-    known = [s.template_name for s in SECTIONS] + [a.id for a in APPENDICES]
+    known = [s.template_name for s in SECTIONS] + [a.id for a in APPENDICES] + [FURNITURE_TEMPLATE]
     notices = []
     sections = Path(folder) / "sections"
     if not sections.is_dir():

@@ -15,7 +15,9 @@ Safety:
 * Raw HTML in the Markdown is sanitised with nh3 for the HTML and PDF (no ``img``, no
   ``script``, links only to http(s) and mailto), and removed from the Markdown output.
 
-In ``summary.md`` a paragraph beginning ``Recommendation:`` is lifted onto the cover.
+In ``summary.md`` a paragraph beginning ``Recommendation:`` is lifted onto the cover
+(unless ``recommendations.md`` gives them). The committee furniture and the author's own
+sections are :mod:`fosterreport.render.furniture`'s.
 
 The narrative is merged into a context already built (:func:`add_narratives`, called by
 :func:`fosterreport.build.report_context`): this module reads the context, and the context
@@ -493,18 +495,43 @@ def read_narrative(path: Path, folder: Path, name: str) -> bytes:
     return data
 
 
-def load_narratives(folder: Path | None, figures: "Figures", context: "ReportContext"
-                    ) -> tuple[dict[str, "Narrative"], "Narrative", list[str]]:
-    """Every ``<section>.md`` of ``folder`` rendered, the cover's recommendation, and
-    notices for the author (unused or misspelt file names)."""
-    from fosterreport.context import SECTION_IDS, SECTIONS
-
-    cover = context.cover
+def placeholder_variables(figures: "Figures", cover) -> dict[str, Any]:
+    """What a narrative's placeholders may name. Config strings enter Markdown source here
+    (the authority/service/committee placeholders), so they go in as escaped text: a
+    committee named "[x](javascript:…)" or "<script>" is printed, never a link or a tag."""
     from fosterreport.render.templates import md
 
-    # Config strings enter Markdown source here (the default recommendation, and the
-    # authority/service/committee placeholders), so they go in as escaped text: a
-    # committee named "[x](javascript:…)" or "<script>" is printed, never a link or a tag.
+    return {"kpi": KpiNamespace(figures), "period": PeriodView(figures.results.period),
+            "authority": md(cover.authority), "service": md(cover.service), "committee": md(cover.committee)}
+
+
+def narrative_text(path: Path, folder: Path, name: str, variables: dict[str, Any], notices: list[str]) -> str:
+    """One narrative file read (:func:`read_narrative`), decoded and its placeholders
+    filled; a link to a project file is noted (it is printed as text)."""
+    raw = read_narrative(path, Path(folder), name)
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RenderError(f"{name}: not UTF-8 text") from None
+    text = render_placeholders(source, name, variables)
+    for url in relative_links(text):
+        notices.append(f"{name}: the link to {url[:60]!r} is printed as text: a link to a project file "
+                       f"would put this machine's path into the PDF (link to an https:// address)")
+    return text
+
+
+def load_narratives(folder: Path | None, figures: "Figures", context: "ReportContext",
+                    chosen: list[str] | None = None) -> tuple[dict[str, "Narrative"], "Narrative", list[str]]:
+    """Every ``<section>.md`` of ``folder`` rendered, the cover's recommendation, and
+    notices for the author (unused or misspelt file names). The furniture and the author's
+    own sections (every other name) are :mod:`fosterreport.render.furniture`'s; a name
+    close to a built-in one and not in ``[report] sections`` (``chosen``) is taken to be
+    a misspelling of it and is not used."""
+    from fosterreport.context import SECTION_IDS, SECTIONS
+    from fosterreport.context.sections import author_names, misspelling
+    from fosterreport.render.templates import md
+
+    cover = context.cover
     default = (f"The {md(cover.committee)} is asked to note the {md(cover.title)} and to comment on the "
                f"service's performance.")
     narratives: dict[str, Narrative] = {}
@@ -513,34 +540,31 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
     present = {s.id: s for s in context.sections}
     titles = {section[0]: section[1] for section in SECTIONS}
     if folder is not None and Path(folder).is_dir():
-        variables = {"kpi": KpiNamespace(figures), "period": PeriodView(figures.results.period),
-                     "authority": md(cover.authority), "service": md(cover.service),
-                     "committee": md(cover.committee)}
+        variables = placeholder_variables(figures, cover)
+        authors = author_names(Path(folder), chosen)
+        from fosterreport.context.sections import FURNITURE
+
         for path in sorted(Path(folder).glob("*.md")):
             name = f"{Path(folder).name}/{path.name}"
             stem = path.stem.lower()
             if stem not in SECTION_IDS:
-                close = _closest(stem, SECTION_IDS)
+                if stem in FURNITURE or stem in authors:
+                    continue  # the furniture's, or a section of the author's own
+                close = misspelling(stem, chosen)
                 notices.append(f"{name} matches no report section and was not used"
-                               + (f" (did you mean {close}.md?)" if close else ""))
+                               + (f" (did you mean {close}.md?)" if close else
+                                  ": name an author section with lower-case letters, digits and hyphens"))
                 continue
             if stem not in present:
                 notices.append(f"{name} was not used: the {titles[stem]} section is left out "
                                f"(see Appendix B)")
                 continue
-            raw = read_narrative(path, Path(folder), name)
-            try:
-                source = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise RenderError(f"{name}: not UTF-8 text") from None
-            text = render_placeholders(source, name, variables)
-            for url in relative_links(text):
-                notices.append(f"{name}: the link to {url[:60]!r} is printed as text: a link to a project file "
-                               f"would put this machine's path into the PDF (link to an https:// address)")
+            text = narrative_text(path, Path(folder), name, variables, notices)
             if stem == "summary":
                 text, recommendation = split_recommendation(text)
             narratives[stem] = _narrative(text, f"Table in the narrative of {titles[stem]}", name)
-    rec = _narrative(recommendation or default, "Table in the recommendation", None)
+    rec = _narrative(recommendation or default, "Table in the recommendation",
+                     f"{Path(folder).name}/summary.md" if recommendation else None)
     return narratives, rec, notices
 
 
@@ -550,10 +574,16 @@ def add_narratives(context: "ReportContext", results: "KpiResults", config: "Con
     the report's tables do (the same suppression)."""
     from fosterreport.context import Figures
 
+    from fosterreport.render.furniture import add_furniture
+
     figures = Figures(results, config.publication.suppress_below)
-    narratives, recommendation, notices = load_narratives(folder, figures, context)
+    narratives, recommendation, notices = load_narratives(folder, figures, context, config.report.sections)
     for section in context.sections:
         if section.id in narratives:
             section.narrative = narratives[section.id]
     context.cover.recommendation = recommendation
     context.notices.extend(notices)
+    variables = placeholder_variables(figures, context.cover)
+    add_furniture(context, config, folder,
+                  read=lambda path, name: narrative_text(path, Path(folder), name, variables, context.notices),
+                  make=_narrative, lifted_recommendation=recommendation.source is not None)

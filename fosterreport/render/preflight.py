@@ -30,8 +30,12 @@ if TYPE_CHECKING:
 
 def preflight(config: "Config") -> list[Problem]:
     """Every problem ``build`` would find in the configured narrative and templates folders."""
+    from fosterreport.context.sections import unknown_sections
+
     problems: list[Problem] = []
     folder = config.resolve(config.report.narrative)
+    where = str(config.source.name if config.source else "fosterreport.toml")
+    problems += [Problem(where, line, None, "config", message) for line, message in unknown_sections(config, folder)]
     if folder is not None and folder.is_dir():
         problems += check_narratives(folder, config)
     if config.report.templates:
@@ -98,9 +102,11 @@ class CatalogueFigures:
 
 
 def check_narratives(folder: Path, config: "Config") -> list[Problem]:
-    """Each ``*.md`` of ``folder`` read as the build reads it (size and symlink limits,
-    UTF-8), its name matched to a section, its Jinja parsed and its placeholders resolved."""
+    """Each ``*.md`` of ``folder`` (and of its ``implications/``) read as the build reads
+    it (size and symlink limits, UTF-8), its name matched to a section, the furniture or
+    an author section of its own, its Jinja parsed and its placeholders resolved."""
     from fosterreport.context import SECTION_IDS
+    from fosterreport.context.sections import FURNITURE, IMPLICATIONS_FOLDER, author_names, misspelling
     from fosterreport.periods import make_period
     from fosterreport.render.narrative import KpiNamespace, PeriodView, _closest, read_narrative
     from fosterreport.render.templates import md
@@ -111,14 +117,26 @@ def check_narratives(folder: Path, config: "Config") -> list[Problem]:
                  "authority": md(council.name or ""), "service": md(council.service or ""),
                  "committee": md(config.report.committee)}
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
-        name = f"{folder.name}/{path.name}"
+    chosen = config.report.sections
+    authors = author_names(folder, chosen)
+    implications = folder / IMPLICATIONS_FOLDER
+    paths = sorted(folder.glob("*.md")) + (sorted(implications.glob("*.md")) if implications.is_dir() else [])
+    for path in paths:
+        name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
         stem = path.stem.lower()
-        if stem not in SECTION_IDS:
-            close = _closest(stem, SECTION_IDS)
+        if path.parent != folder:
+            if stem not in config.report.implications:
+                close = _closest(stem, config.report.implications)
+                problems.append(Problem(name, None, None, "narrative-unknown-file",
+                                        "is not in [report] implications, so build would not use it"
+                                        + (f" (did you mean {close}.md?)" if close else "")))
+                continue
+        elif stem not in SECTION_IDS and stem not in FURNITURE and stem not in authors:
+            close = misspelling(stem, chosen)
             problems.append(Problem(name, None, None, "narrative-unknown-file",
                                     "matches no report section, so build would not use it"
-                                    + (f" (did you mean {close}.md?)" if close else "")))
+                                    + (f" (did you mean {close}.md?)" if close else
+                                       ": name an author section with lower-case letters, digits and hyphens")))
             continue
         try:
             source = read_narrative(path, folder, name).decode("utf-8-sig")
