@@ -193,7 +193,8 @@ def compute_councils(folder: Path | str, config: "Config", period: "Period", *, 
 def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
     out_dir = Path(out_dir)
     return {"html": out_dir / f"{STEM}-{period.slug}.html", "pdf": out_dir / f"{STEM}-{period.slug}.pdf",
-            "md": out_dir / f"{STEM}-{period.slug}.md", "json": out_dir / f"region-kpis-{period.slug}.json"}
+            "md": out_dir / f"{STEM}-{period.slug}.md", "docx": out_dir / f"{STEM}-{period.slug}.docx",
+            "json": out_dir / f"region-kpis-{period.slug}.json"}
 
 
 @dataclass
