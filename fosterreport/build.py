@@ -52,13 +52,11 @@ def kpis_json(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
+def output_paths(out_dir: Path, period: "Period", formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """The file each of ``formats`` is written to, and the KPI JSON's (always written)."""
     out_dir = Path(out_dir)
-    return {"html": out_dir / f"{REPORT_STEM}-{period.slug}.html",
-            "pdf": out_dir / f"{REPORT_STEM}-{period.slug}.pdf",
-            "md": out_dir / f"{REPORT_STEM}-{period.slug}.md",
-            "docx": out_dir / f"{REPORT_STEM}-{period.slug}.docx",
-            "json": out_dir / f"kpis-{period.slug}.json"}
+    paths = {kind: out_dir / f"{REPORT_STEM}-{period.slug}.{kind}" for kind in FORMATS if kind in formats}
+    return {**paths, "json": out_dir / f"kpis-{period.slug}.json"}
 
 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -100,7 +98,7 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
     from fosterreport.render.document import render_document
 
     formats = check_formats(formats)
-    paths = output_paths(out_dir, results.period)
+    paths = output_paths(out_dir, results.period, formats)
     context = report_context(results, extracts, config)
     rendered = render_document(context, config, formats, template="report", progress=progress)
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}

@@ -200,9 +200,9 @@ class Builder:
         else:  # div, section, main, header, footer, figure, li outside a list…
             self.blocks(element, box)
 
-    def runs(self, element) -> list:
+    def runs(self, element, href: str | None = None) -> list:
         pieces: list = []
-        self.inline(element, {}, None, pieces)
+        self.inline(element, {}, href, pieces)
         return pieces
 
     def list(self, element, box, level: int) -> None:
@@ -252,7 +252,7 @@ class Builder:
             paragraph = self.paragraph(box, self.runs(heading), "TOC Heading")
             if paragraph is not None:
                 paragraph.paragraph_format.page_break_before = True
-        entries = [self.paragraph(box, self.runs(link),
+        entries = [self.paragraph(box, self.runs(link, link.get("href")),
                                   f"TOC {min(len(link.xpath('ancestor::li')) + 1, 3)}")
                    for link in nav.xpath(".//li/a[starts-with(@href, '#')]")]
         entries = [entry for entry in entries if entry is not None]
