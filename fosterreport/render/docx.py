@@ -33,8 +33,6 @@ from datetime import datetime, timezone
 
 from fosterreport.exceptions import RenderError
 
-#: Text width of an A4 page with 2 cm margins, in inches (the charts are drawn 6.5 wide).
-TEXT_WIDTH_INCHES = 6.69
 CONTAINERS = {"div", "section", "main", "header", "footer", "article", "aside", "body", "figure", "nav"}
 SKIPPED = {"script", "style", "template", "head", "title", "meta", "link", "hr", "noscript"}
 BLOCKS = CONTAINERS | SKIPPED | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "dl",
@@ -268,6 +266,8 @@ class Builder:
     def picture(self, image, box) -> None:
         """A chart's PNG (or an embedded PNG/JPEG), its ``alt`` as the description."""
         from docx.shared import Inches
+
+        from fosterreport.render.wordml import TEXT_WIDTH_INCHES
 
         src, alt = image.get("src", ""), image.get("alt", "")
         data = self.pngs.get(src)

@@ -76,7 +76,7 @@ def add_table(builder, table, box) -> None:
     from docx.shared import Inches
 
     from fosterreport.render import wordml
-    from fosterreport.render.docx import TEXT_WIDTH_INCHES
+    from fosterreport.render.wordml import TEXT_WIDTH_INCHES
 
     caption = table.find("caption")
     if caption is not None:
