@@ -10,6 +10,7 @@ Outputs, for period slug ``2022-23``::
     fostering-report-2022-23.html   the primary, accessible, self-contained report
     fostering-report-2022-23.pdf    the same HTML through WeasyPrint (tagged PDF/UA-1)
     fostering-report-2022-23.md     GitHub-flavoured Markdown
+    fostering-report-2022-23.docx   the same HTML as a Word document (on request)
     kpis-2022-23.json               every KPI in the stable JSON shape of cli.md
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from fosterreport.exceptions import UsageError
-from fosterreport.render.document import FORMATS
+from fosterreport.render.document import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from fosterreport.records import Extracts
 
 #: Stages reported to ``progress`` in order (load and validate are the caller's).
-STAGES = ("compute", "charts", "HTML", "PDF", "Markdown", "write")
+STAGES = ("compute", "charts", "HTML", "PDF", "Markdown", "Word", "write")
 REPORT_STEM = "fostering-report"
 TREND_YEARS = 5
 
@@ -51,12 +52,11 @@ def kpis_json(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
+def output_paths(out_dir: Path, period: "Period", formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """The file each of ``formats`` is written to, and the KPI JSON's (always written)."""
     out_dir = Path(out_dir)
-    return {"html": out_dir / f"{REPORT_STEM}-{period.slug}.html",
-            "pdf": out_dir / f"{REPORT_STEM}-{period.slug}.pdf",
-            "md": out_dir / f"{REPORT_STEM}-{period.slug}.md",
-            "json": out_dir / f"kpis-{period.slug}.json"}
+    paths = {kind: out_dir / f"{REPORT_STEM}-{period.slug}.{kind}" for kind in FORMATS if kind in formats}
+    return {**paths, "json": out_dir / f"kpis-{period.slug}.json"}
 
 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -71,7 +71,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
             if name not in chosen:
                 chosen.append(name)
     if not chosen:
-        raise UsageError("no output format chosen (choose from html, pdf, md)")
+        raise UsageError(f"no output format chosen (choose from {', '.join(FORMATS)})")
     return tuple(chosen)
 
 
@@ -93,14 +93,14 @@ def report_context(results: "KpiResults", extracts: "Extracts", config: "Config"
 
 
 def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config", out_dir: Path,
-                   formats: Iterable[str] = FORMATS,
+                   formats: Iterable[str] = DEFAULT_FORMATS,
                    progress: Callable[[str], None] | None = None) -> BuildResult:
     """Every output rendered in memory (nothing written), through the one render path
     (:func:`fosterreport.render.document.render_document`)."""
     from fosterreport.render.document import render_document
 
     formats = check_formats(formats)
-    paths = output_paths(out_dir, results.period)
+    paths = output_paths(out_dir, results.period, formats)
     context = report_context(results, extracts, config)
     rendered = render_document(context, config, formats, template="report", progress=progress)
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
@@ -122,7 +122,7 @@ def check_council_named(config: "Config", extracts: "Extracts") -> None:
 
 
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
-                          formats: Iterable[str] = FORMATS,
+                          formats: Iterable[str] = DEFAULT_FORMATS,
                           progress: Callable[[str], None] | None = None) -> BuildResult:
     """:func:`build_report`, returning pages, stage timings and notices as well."""
     from fosterreport.kpis import compute_kpis
@@ -147,7 +147,7 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
 
 
 def build_report(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
-                 formats: Iterable[str] = FORMATS,
+                 formats: Iterable[str] = DEFAULT_FORMATS,
                  progress: Callable[[str], None] | None = None) -> list[Path]:
     """Compute the KPIs (with a five-year trend), render ``formats`` and write them with
     ``kpis-<period>.json`` into ``out_dir``; return the paths written.

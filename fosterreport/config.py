@@ -182,8 +182,9 @@ class ReportSettings(Section):
     templates: str | None = Field(None, examples=["templates"],
                                   description="Folder of overrides of the built-in templates, with the same "
                                               "names; it must exist inside the project folder.")
-    formats: list[Literal["html", "pdf", "md"]] = Field(["html", "pdf", "md"],
-                                                        description="Which outputs `build` writes.")
+    formats: list[Literal["html", "pdf", "md", "docx"]] = Field(["html", "pdf", "md"],
+                                                                description="Which outputs `build` writes "
+                                                                            "(docx: Word, on request).")
     logo: str | None = Field(None, examples=["assets/logo.svg"],
                              description="An SVG, PNG or JPEG file inside the project folder, on the cover.")
 

@@ -70,7 +70,7 @@ def test_without_year_the_latest_ended_year_is_announced(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--year", "2023-25"], "the second year must follow the first"),
-    (["--year", "2024", "--format", "docx"], "unknown format 'docx'"),
+    (["--year", "2024", "--format", "doc"], "unknown format 'doc'"),
     (["--ytd"], "--ytd needs --quarter"),
 ])
 def test_usage_errors_exit_2(tmp_path, args, message):

@@ -1,7 +1,7 @@
-"""``fosterreport build``: validate, compute, render HTML/PDF/Markdown and the KPI JSON.
+"""``fosterreport build``: validate, compute, render HTML/PDF/Markdown/Word and the KPI JSON.
 
 Progress goes to stderr, one line (or a rich progress bar on a terminal) per stage:
-load, validate, compute, charts, HTML, PDF, Markdown. ``--quiet`` silences it. Exit 0
+load, validate, compute, charts, HTML, PDF, Markdown, Word. ``--quiet`` silences it. Exit 0
 on success, 1 when the extracts are invalid (nothing written), 2 for a bad option or
 config, 3 when rendering fails (nothing written; the message names the template or
 narrative file and line). ``--region DIR`` builds every council of a regional hub, in
@@ -23,7 +23,7 @@ from fosterreport.cli.app import (
     choose_period, reports_errors, say,
 )
 
-STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "write")
+STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "Word", "write")
 
 RegionOption = Annotated[Optional[Path], typer.Option(
     "--region", file_okay=False,
@@ -82,7 +82,7 @@ def build(
     quiet: QuietOption = False,
     out: Annotated[Path, typer.Option("--out", help="Folder the report is written to.", file_okay=False)] = Path("report"),
     format: Annotated[Optional[str], typer.Option(
-        "--format", help="Outputs, comma-separated: html,pdf,md (default: [report] formats of the config).")] = None,
+        "--format", help="Outputs, comma-separated: html,pdf,md,docx (default: [report] formats of the config).")] = None,
     region: RegionOption = None,
     workers: WorkersOption = None,
 ) -> None:

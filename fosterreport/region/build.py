@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from fosterreport.render.document import DEFAULT_FORMATS, FORMATS
 from fosterreport.region.councils import (
     REGION_FOLDER, CouncilOutcome, CouncilTask, Printed, discover_councils, pdf_job, print_pdf, region_name,
     run_council,
@@ -190,10 +191,10 @@ def compute_councils(folder: Path | str, config: "Config", period: "Period", *, 
     return compare(region_name(folder, config), outcomes, period, config, trend=trend, kpi_ids=ids)
 
 
-def output_paths(out_dir: Path, period: "Period") -> dict[str, Path]:
+def output_paths(out_dir: Path, period: "Period", formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
     out_dir = Path(out_dir)
-    return {"html": out_dir / f"{STEM}-{period.slug}.html", "pdf": out_dir / f"{STEM}-{period.slug}.pdf",
-            "md": out_dir / f"{STEM}-{period.slug}.md", "json": out_dir / f"region-kpis-{period.slug}.json"}
+    paths = {kind: out_dir / f"{STEM}-{period.slug}.{kind}" for kind in FORMATS if kind in formats}
+    return {**paths, "json": out_dir / f"region-kpis-{period.slug}.json"}
 
 
 @dataclass
@@ -211,7 +212,7 @@ def render_region(region: "RegionResults", config: "Config", out_dir: Path, form
     from fosterreport.region.export import to_json_text
     from fosterreport.render.document import render_document
 
-    paths = output_paths(out_dir, region.period)
+    paths = output_paths(out_dir, region.period, formats)
     context = build_region_context(region, config)
     rendered = render_document(context, config, formats, template="region", progress=stage)
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
@@ -277,7 +278,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
             build.failure = list(error.messages)
             return
         if "pdf" in regional:
-            paths = output_paths(out / REGION_FOLDER, period)
+            paths = output_paths(out / REGION_FOLDER, period, regional)
             job = pdf_job(REGION_FOLDER, rendered.outputs, paths, regional, Path(config.base))
             jobs.add((1,), print_pdf, job, printed)
         else:

@@ -315,9 +315,11 @@ def print_pdf(job: PdfJob) -> Printed:
 
 def pdf_job(key: str, outputs: dict[Path, bytes], paths: dict[str, Path], formats, project: Path) -> PdfJob:
     """The job that finishes a report rendered without its PDF (its HTML is in ``outputs``)."""
+    from fosterreport.render.document import FORMATS
+
     html = outputs[paths["html"]].decode("utf-8")
     ordered = {paths[kind]: (None if kind == "pdf" else outputs[paths[kind]])
-               for kind in ("html", "pdf", "md", "json") if kind in formats or kind == "json"}
+               for kind in (*FORMATS, "json") if kind in formats or kind == "json"}
     return PdfJob(key, html, project, paths["pdf"], ordered)
 
 
@@ -332,7 +334,7 @@ def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) ->
     built = render_outputs(outcome.results, loaded.extracts, config, folder, drawn)
     outcome.notices = list(built.notices)
     if "pdf" in chosen:
-        outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period), chosen,
+        outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period, chosen), chosen,
                               Path(config.base))
     else:
         outcome.paths = write_atomically(built.outputs)

@@ -6,6 +6,9 @@ only draws. Every chart becomes an ``<img alt="…" src="data:image/svg+xml;base
 in the HTML: WeasyPrint 70 gives an ``/Alt`` to the PDF Figure of an ``img`` (not of
 an inline ``svg``), and its numbers are also in the table printed right after it.
 
+Word takes no SVG, so the same figures are also saved as PNG (:func:`render_png`) for
+the ``.docx``; both come from one figure function per kind (:func:`draw`).
+
 Stable bytes: ``svg.hashsalt`` is fixed (clip-path ids), no date metadata, text kept
 as text (``svg.fonttype = "none"``: smaller, faster to render, selectable), and no
 pyplot global state.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from fosterreport.context import ChartSpec
@@ -54,10 +57,35 @@ def _figure(height: float):
     return Figure(figsize=(WIDTH, height), layout="constrained")
 
 
+#: Resolution of the PNG copies the Word document carries (Word takes no SVG): 200 dots
+#: per inch, sharp when printed, about 100 kB a chart.
+PNG_DPI = 200
+
+
 def _svg(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "fosterreport"})
     return buffer.getvalue()
+
+
+def _png(fig) -> bytes:
+    """PNG bytes with no software or date chunk, at a fixed resolution: stable bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+SAVERS = {"svg": _svg, "png": _png}
+
+
+def draw(make_figure: Callable[["ChartSpec"], Any], spec: "ChartSpec", image: str = "svg") -> bytes:
+    """``make_figure(spec)`` drawn in the house style and saved as ``image`` (svg or png):
+    the SVG for the HTML and PDF, the PNG for Word, from the same figure code."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    with matplotlib.rc_context(RC):
+        return SAVERS[image](make_figure(spec))
 
 
 def _hbar(spec: "ChartSpec") -> bytes:
@@ -80,7 +108,7 @@ def _hbar(spec: "ChartSpec") -> bytes:
     ax.set_axisbelow(True)
     if spec.x_label:
         ax.set_xlabel(spec.x_label)
-    return _svg(fig)
+    return fig
 
 
 def _trend(spec: "ChartSpec") -> bytes:
@@ -126,7 +154,7 @@ def _trend(spec: "ChartSpec") -> bytes:
                      ncols=len(flows), borderaxespad=0.2)
     bottom_ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
     bottom_ax.set_axisbelow(True)
-    return _svg(fig)
+    return fig
 
 
 KINDS = {"hbar": _hbar, "trend": _trend}
@@ -134,11 +162,12 @@ KINDS = {"hbar": _hbar, "trend": _trend}
 
 def render_svg(spec: "ChartSpec") -> bytes:
     """The chart's SVG bytes (same spec, same bytes)."""
-    import matplotlib
+    return draw(KINDS[spec.kind], spec, "svg")
 
-    matplotlib.use("Agg", force=False)
-    with matplotlib.rc_context(RC):
-        return KINDS[spec.kind](spec)
+
+def render_png(spec: "ChartSpec") -> bytes:
+    """The same chart as PNG bytes, for the Word document (same spec, same bytes)."""
+    return draw(KINDS[spec.kind], spec, "png")
 
 
 def data_uri(svg: bytes) -> str:

@@ -1,10 +1,11 @@
-"""The one render path: a render context to HTML, PDF and Markdown, for every report.
+"""The one render path: a render context to HTML, PDF, Markdown and Word, for every report.
 
 The council report (:func:`fosterreport.build.render_outputs`) and the regional report
 (:func:`fosterreport.region.build.render_region`) differ in their context and their
 templates (``report.html`` / ``report.md.j2``, ``region.html`` / ``region.md.j2``), not
 in how they are drawn and rendered: charts first (the HTML embeds them, the PDF is the
-HTML through WeasyPrint), then each requested format, in memory, as bytes. Writing the
+HTML through WeasyPrint, the ``.docx`` is the HTML walked into Word's own structures
+with PNG copies of the same charts), then each requested format, in memory, as bytes. Writing the
 files is the caller's (:mod:`fosterreport.render.write`), so that a failure anywhere
 leaves the output folder as it was.
 """
@@ -20,8 +21,11 @@ if TYPE_CHECKING:
     from fosterreport.config import Config
     from fosterreport.context import ChartSpec
 
-#: Every format a report is rendered in, in the order they are rendered.
-FORMATS = ("html", "pdf", "md")
+#: Every format a report can be rendered in, in the order they are rendered.
+FORMATS = ("html", "pdf", "md", "docx")
+#: The formats rendered when none are asked for (Word only on request: it is the slowest
+#: after the PDF and not every council takes it).
+DEFAULT_FORMATS = ("html", "pdf", "md")
 
 
 @dataclass
@@ -45,12 +49,21 @@ def draw_charts(charts: Iterable["ChartSpec"]) -> None:
         spec.src = data_uri(funnel_svg(spec) if spec.kind == "funnels" else render_svg(spec))
 
 
-def render_document(context: Any, config: "Config", formats: Iterable[str] = FORMATS, *,
+def chart_pngs(charts: Iterable["ChartSpec"]) -> dict[str, bytes]:
+    """Each drawn chart as PNG (Word takes no SVG), keyed by the ``src`` the HTML's
+    ``img`` carries, so the Word document finds each chart's picture from the HTML."""
+    from fosterreport.render.charts import render_png
+    from fosterreport.render.region import funnel_png
+
+    return {spec.src: funnel_png(spec) if spec.kind == "funnels" else render_png(spec) for spec in charts}
+
+
+def render_document(context: Any, config: "Config", formats: Iterable[str] = DEFAULT_FORMATS, *,
                     template: str = "report", progress: Callable[[str], None] | None = None) -> Rendered:
     """Render ``context`` with ``<template>.html`` and ``<template>.md.j2`` in ``formats``.
 
     ``progress(stage)`` hears each stage as it starts: ``charts``, ``HTML``, ``PDF``,
-    ``Markdown`` (the charts and the HTML are drawn for the PDF too). Raises
+    ``Markdown``, ``Word`` (the charts and the HTML are drawn for the PDF and Word too). Raises
     :class:`~fosterreport.exceptions.RenderError` naming the template or file at fault.
     """
     from fosterreport.render.html import render_html
@@ -67,7 +80,7 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = FOR
         rendered.timings[stage] = time.perf_counter() - started
         return result
 
-    if "html" in formats or "pdf" in formats:
+    if "html" in formats or "pdf" in formats or "docx" in formats:
         timed("charts", lambda: draw_charts(context.charts))
         html = timed("HTML", lambda: render_html(context, config, template=f"{template}.html"))
         if "html" in formats:
@@ -81,4 +94,10 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = FOR
     if "md" in formats:
         markdown = timed("Markdown", lambda: render_markdown(context, config, template=f"{template}.md.j2"))
         rendered.outputs["md"] = markdown.encode("utf-8")
+    if "docx" in formats:
+        from fosterreport.render.docx import render_docx
+
+        docx, notices = timed("Word", lambda: render_docx(html, chart_pngs(context.charts)))
+        rendered.notices.extend(f"Word: {notice}" for notice in notices)
+        rendered.outputs["docx"] = docx
     return rendered

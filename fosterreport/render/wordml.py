@@ -1,0 +1,213 @@
+"""The pieces of WordprocessingML that python-docx has no API for, and the stable package.
+
+:mod:`fosterreport.render.docx` walks the report's HTML into a python-docx document; what
+python-docx cannot say, this module writes as XML: fields (the contents, page numbers),
+bookmarks and internal hyperlinks, header rows that repeat on every page, a numbered list
+that starts again at 1, the styles' language, and the package itself written with fixed
+zip dates so that the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+#: Text width of an A4 page with 2 cm margins, in inches (the charts are drawn 6.5 wide).
+TEXT_WIDTH_INCHES = 6.69
+INK = RGBColor(0x0B, 0x0C, 0x0C)
+LINK = RGBColor(0x1D, 0x70, 0xB8)
+FONT = "Arial"
+#: Sizes of Heading 1 to 4, in points.
+HEADING_SIZES = (20, 16, 13, 12)
+
+
+def _element(tag: str, **attributes: str):
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def set_styles(document, language: str) -> None:
+    """The house style on Word's own styles (so headings drive the navigation pane and the
+    contents field), paragraph spacing instead of empty paragraphs, and ``language`` as
+    the default language of every style."""
+    styles = document.styles
+    lang = styles.element.find(qn("w:docDefaults")).find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    for name in ("val", "eastAsia"):
+        lang.set(qn(f"w:{name}"), language)
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for level, size in enumerate(HEADING_SIZES, start=1):
+        style = styles[f"Heading {level}"]
+        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), INK
+        style.font.bold = True
+        style.paragraph_format.space_before = Pt(18 if level <= 2 else 12)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+    for name in ("TOC Heading", "Title"):
+        styles[name].font.name, styles[name].font.color.rgb = FONT, INK
+    caption = styles["Caption"]
+    caption.font.name, caption.font.size, caption.font.color.rgb = FONT, Pt(10), INK
+    caption.font.bold, caption.font.italic = True, False
+    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(12), Pt(4)
+    caption.paragraph_format.keep_with_next = True
+    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
+        styles[name].paragraph_format.space_after = Pt(3)
+    note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style, note.font.size = normal, Pt(9)
+    note.paragraph_format.space_before = Pt(4)
+    cell = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style, cell.font.size = normal, Pt(9.5)
+    cell.paragraph_format.space_after, cell.paragraph_format.line_spacing = Pt(0), 1.0
+    for level in (1, 2, 3):  # Word's built-in TOC n styles (style id TOCn)
+        toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style = normal
+        toc.paragraph_format.left_indent = Pt(11 * max(level - 2, 0))  # the report's entries are level 2
+        toc.paragraph_format.space_after = Pt(3)
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb, link.font.underline = LINK, True
+
+
+def _run(text: str | None = None, *, tag: str = "w:t", style: str | None = None):
+    run = OxmlElement("w:r")
+    if style:
+        properties = OxmlElement("w:rPr")
+        properties.append(_element("w:rStyle", val=style))
+        run.append(properties)
+    if text is not None:
+        body = OxmlElement(tag)
+        body.text = text
+        if tag == "w:t":
+            body.set(qn("xml:space"), "preserve")
+        run.append(body)
+    return run
+
+
+def field_begin(paragraph, instruction: str) -> None:
+    """Open a complex field (``instruction`` such as ``TOC \\o "2-2" \\h``) in
+    ``paragraph``; what follows, up to :func:`field_end`, is its shown result."""
+    begin, instr, separate = _run(), _run(f" {instruction} ", tag="w:instrText"), _run()
+    begin.append(_element("w:fldChar", fldCharType="begin"))
+    separate.append(_element("w:fldChar", fldCharType="separate"))
+    for run in (begin, instr, separate):
+        paragraph._p.append(run)
+
+
+def field_end(paragraph) -> None:
+    end = _run()
+    end.append(_element("w:fldChar", fldCharType="end"))
+    paragraph._p.append(end)
+
+
+def simple_field(paragraph, instruction: str, shown: str) -> None:
+    """A field Word and LibreOffice compute when they lay the page out (``PAGE``,
+    ``NUMPAGES``), showing ``shown`` until they do."""
+    field = _element("w:fldSimple", instr=instruction)
+    field.append(_run(shown))
+    paragraph._p.append(field)
+
+
+def hyperlink(paragraph, *, url: str | None = None, anchor: str | None = None):
+    """A ``w:hyperlink`` appended to ``paragraph``, to ``url`` (external) or to the
+    bookmark ``anchor``; runs go inside it (returned)."""
+    link = OxmlElement("w:hyperlink")
+    if url is not None:
+        link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+    else:
+        link.set(qn("w:anchor"), anchor)
+    paragraph._p.append(link)
+    return link
+
+
+def link_run(link, run) -> None:
+    """Move a python-docx run into the hyperlink ``link``, in the Hyperlink style."""
+    properties = run._r.get_or_add_rPr()
+    properties.insert(0, _element("w:rStyle", val="Hyperlink"))
+    link.append(run._r)
+
+
+def bookmark_name(html_id: str) -> str:
+    """A Word bookmark name for an HTML id: letters, digits and underscores, at most 40
+    characters, starting with ``_`` (a hidden bookmark: Word lists none of them)."""
+    return ("_" + "".join(c if c.isalnum() else "_" for c in html_id))[:40]
+
+
+def add_bookmarks(paragraph, names: list[str], first_id: int) -> int:
+    """Bookmarks ``names`` around ``paragraph``'s content; returns the next free id."""
+    element = paragraph._p
+    at = 1 if element.pPr is not None else 0
+    for offset, name in enumerate(names):
+        mark = first_id + offset
+        element.insert(at, _element("w:bookmarkStart", id=str(mark), name=name))
+        element.append(_element("w:bookmarkEnd", id=str(mark)))
+    return first_id + len(names)
+
+
+def repeat_header(row) -> None:
+    """Mark a table row as a header row Word and LibreOffice repeat at the top of every
+    page the table runs onto, and keep it in one piece."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(_element("w:cantSplit"))
+    properties.append(_element("w:tblHeader"))
+
+
+def keep_row_whole(row) -> None:
+    row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
+
+
+def shade(cell, fill: str) -> None:
+    cell._tc.get_or_add_tcPr().append(_element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def restart_numbering(document, paragraph, start: int = 1) -> int:
+    """A new instance of the List Number style's numbering starting at ``start``, set on
+    ``paragraph``; returns its id for the list's other items (:func:`use_numbering`).
+    Without it, every numbered list in a document continues the previous one's numbers."""
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    style_num = document.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    override = num.add_lvlOverride(ilvl=0)
+    override.add_startOverride(start)
+    use_numbering(paragraph, num.numId)
+    return num.numId
+
+
+def use_numbering(paragraph, num_id: int) -> None:
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = 0
+    numbering.get_or_add_numId().val = num_id
+
+
+def drop_thumbnail(document) -> None:
+    """python-docx's template carries the thumbnail of some other document: remove it."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel_id)
+
+
+def stable_package(document, when: datetime) -> bytes:
+    """The document's bytes, the same for the same content: python-docx stamps each zip
+    entry with the time it is saved; here every entry carries ``when`` (the report's date)
+    and the entries are in a fixed order (``[Content_Types].xml`` first, as readers expect)."""
+    saved = io.BytesIO()
+    document.save(saved)
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
