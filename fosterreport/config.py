@@ -99,7 +99,7 @@ def _as_float(number: int | float) -> float:
     try:
         return float(number)
     except OverflowError:
-        return math.copysign(math.inf, number)
+        return math.inf if number > 0 else -math.inf
 
 
 def _shown_number(number: int | float) -> str:
@@ -519,9 +519,22 @@ def describe(error: ValidationError, where: str, text: str = "") -> list[str]:
 def _pydantic_message(item: dict) -> str:
     """pydantic's message, but for a number too big for an integer field, where it speaks
     of "parsing a string": the field's range is what the user needs."""
-    if item["type"] in ("int_parsing_size", "int_from_float") and isinstance(item["input"], float):
-        return "Input should be a whole number within the range of the setting"
+    if item["type"] == "int_parsing_size":
+        field = _field(item["loc"])
+        return "Input should be a whole number" + (_bounds(field).replace("\xa0", " ").rstrip(".").lower()
+                                                    if field is not None else "")
     return item["msg"]
+
+
+def _field(loc: tuple):
+    """The declaration of the setting at ``loc`` (``("rules", "supervision_interval_days")``)."""
+    model, field = Config, None
+    for part in loc:
+        field = model.model_fields.get(str(part)) if isinstance(model, type) else None
+        if field is None:
+            return None
+        model = field.annotation
+    return field
 
 
 def nesting_problem(text: str) -> str | None:
