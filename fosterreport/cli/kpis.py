@@ -148,10 +148,10 @@ def print_catalogue(format: KpiFormat) -> None:
 # -- the KPI table ------------------------------------------------------------------------
 
 
-def _console() -> "Console":
+def _console(page: int = 160) -> "Console":
     """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR); the
     width of the terminal, or ``COLUMNS`` when set (rich reads it), and otherwise a wide
-    page when writing to a file or pipe so labels are not cut."""
+    page (``page`` columns) when writing to a file or pipe so labels are not cut."""
     import os
     import sys
 
@@ -159,7 +159,7 @@ def _console() -> "Console":
 
     terminal = sys.stdout.isatty()
     sized = terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    console = Console(stderr=False, highlight=False, width=None if sized else 160,
+    console = Console(stderr=False, highlight=False, width=None if sized else page,
                       color_system="auto" if terminal else None)
     console.on_broken_pipe = _reader_gone  # rich would exit 1; the command's handler ends quietly
     return console
