@@ -219,3 +219,138 @@ def test_a_control_character_in_a_key_is_escaped(tmp_path):
     project = _project(tmp_path, '[targets]\n"\\u001b[2Japprovals\\u202e" = 1\n')
     _refused("validate", project, "{config}:2: [targets] unknown KPI key '\\x1b[2Japprovals\\u202e' "
                                   "(did you mean 'approvals'?)")
+
+
+# -- text from data: a council folder's name ------------------------------------------------
+
+HUB = FIXTURES.parent / "region" / "hub"
+#: Backticks and pipes (a code span's and a table's delimiters), markup, a link, and a
+#: terminal escape and a right-to-left override, which a Linux file name may hold.
+HOSTILE = "a``b`|c|<img src=x onerror=alert(1)>*_[x](javascript:1)\x1b[31m\u202eZ"
+#: What is left of it in every output: the control characters removed.
+PRINTED = "a``b`|c|<img src=x onerror=alert(1)>*_[x](javascript:1)[31mZ"
+
+
+def _hostile_hub(tmp_path: Path) -> Path:
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    (hub / "gamma").rename(hub / HOSTILE)  # gamma has no config: it is called by its folder's name
+    return hub
+
+
+def _markdown_tokens(text: str) -> list:
+    """Every token of ``text`` as GitHub reads it (markdown-it's CommonMark with tables)."""
+    from markdown_it import MarkdownIt
+
+    def walk(tokens):
+        for token in tokens:
+            yield token
+            yield from walk(token.children or ())
+
+    return list(walk(MarkdownIt("commonmark").enable("table").parse(text)))
+
+
+def test_a_council_folder_named_with_backticks_pipes_and_markup_is_inert_in_the_regional_markdown(tmp_path):
+    hub, out = _hostile_hub(tmp_path), tmp_path / "out"
+    result = runner.invoke(app, ["build", "--region", str(hub), "--year", "2024", "--format", "md", "--out", str(out),
+                                 "--quiet", "--workers", "1"])
+    assert result.exit_code == exitcodes.OK, result.output
+    assert sorted(path.name for path in out.iterdir()) == sorted([PRINTED, "alpha", "beta", "region"])
+    text = (out / "region" / "regional-report-2023-24.md").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\u202e" not in text
+    tokens = _markdown_tokens(text)
+    assert [t for t in tokens if t.type.startswith("html")] == []
+    assert [t.attrs["href"] for t in tokens if t.type == "link_open" and not t.attrs["href"].startswith("#")] == []
+    assert PRINTED in [t.content for t in tokens if t.type == "code_inline"]  # the whole name, in one code span
+    rows = [line for line in text.splitlines() if line.startswith(f"| {PRINTED.split('`')[0]}")]
+    assert rows  # its row of the councils table, with as many cells as the table's head
+    table = text[text.index("| Council (folder) |"):]
+    cells = [t for t in _markdown_tokens(table.split("\n\n")[0]) if t.type in ("th_open", "td_open")]
+    assert len(cells) == 6 * 4  # the head and three councils, six cells each
+
+
+def test_a_council_folder_named_with_markup_is_inert_in_html_json_csv_and_the_terminal(tmp_path):
+    hub, out = _hostile_hub(tmp_path), tmp_path / "out"
+    built = runner.invoke(app, ["build", "--region", str(hub), "--year", "2024", "--format", "html", "--out", str(out),
+                                "--workers", "1"])
+    assert built.exit_code == exitcodes.OK, built.output
+    html = (out / "region" / "regional-report-2023-24.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    document = (out / "region" / "region-kpis-2023-24.json").read_text(encoding="utf-8")
+    outputs = {"html": html, "json": document, "terminal": built.output}
+    for kind in ("json", "csv", "table"):
+        outputs[kind] = runner.invoke(app, ["kpis", "--region", str(hub), "--year", "2024", "--format", kind,
+                                            "--workers", "1"], env={"NO_COLOR": "1", "COLUMNS": "200"}).stdout
+    for kind, text in outputs.items():
+        assert "\x1b" not in text and "\u202e" not in text, kind
+    import json
+
+    councils = [council["id"] for council in json.loads(outputs["json"])["councils"]]
+    assert councils == ["alpha", "beta", PRINTED] or sorted(councils) == sorted(["alpha", "beta", PRINTED])
+    assert "\\u003cimg" in outputs["json"]
+    assert f"{PRINTED} ({PRINTED})" in outputs["table"]
+
+
+def test_a_council_folder_of_control_characters_only(tmp_path):
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    (hub / "gamma").rename(hub / "\x1b\u202e")
+    result = runner.invoke(app, ["kpis", "--region", str(hub), "--year", "2024"])
+    assert result.exit_code == exitcodes.USAGE
+    assert result.stderr == f"{hub}: the council folder '\\x1b\\u202e' has no printable name\n"
+
+
+def test_two_council_folders_differing_only_in_control_characters(tmp_path):
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    shutil.copytree(hub / "gamma", hub / "gamma\u202e")
+    result = runner.invoke(app, ["kpis", "--region", str(hub), "--year", "2024"])
+    assert result.exit_code == exitcodes.USAGE
+    assert result.stderr == (f"{hub}: the council folders 'gamma' and 'gamma\\u202e' differ only in control "
+                             "characters\n")
+
+
+def test_a_council_folder_name_of_255_characters_is_quoted_60(tmp_path):
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    (hub / "gamma").rename(hub / ("\x1b" * 255))
+    result = runner.invoke(app, ["kpis", "--region", str(hub), "--year", "2024"])
+    assert result.exit_code == exitcodes.USAGE
+    escaped = "\\x1b" * 60
+    assert result.stderr == f"{hub}: the council folder '{escaped}…' has no printable name\n"
+
+
+# -- the functions that make data text inert --------------------------------------------------
+
+
+def test_markdown_text_escapes_every_inline_marker_and_markup():
+    from fosterreport.text import markdown_text
+
+    assert markdown_text("a`b|c*_[x](javascript:1)<b>&lt;#~\\") == \
+        "a\\`b\\|c\\*\\_\\[x\\](javascript:1)&lt;b&gt;&amp;lt;\\#\\~\\\\"
+    assert markdown_text("line\nbreak\x00\x1b\x85\u200e\u202a\u2066\tend") == "line break\tend"
+    assert markdown_text("Bath & North East Somerset") == "Bath & North East Somerset"  # no entity: kept
+
+
+def test_markdown_code_fences_past_any_backtick_run():
+    from fosterreport.text import markdown_code
+
+    assert markdown_code("plain") == "`plain`"
+    assert markdown_code("a``b`c") == "```a``b`c```"
+    assert markdown_code("`edge`") == "`` `edge` ``"
+    assert markdown_code("a|b\x1b") == "`a\\|b`"
+
+
+def test_strip_controls_keeps_tabs_newlines_and_every_printable_character():
+    from fosterreport.text import strip_controls
+
+    assert strip_controls("é\t\n£—ü\u00a0\u05d0") == "é\t\n£—ü\u00a0\u05d0"
+    assert strip_controls("".join(map(chr, [*range(0, 9), *range(11, 32), *range(127, 160)]))) == ""
+    assert strip_controls("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c") == ""
+
+
+def test_json_writes_control_and_bidi_characters_escaped():
+    from fosterreport.kpis.export import json_text
+
+    assert json_text({"line\u202e\x85": "a\x1b\x7f\u2066<"}) == \
+        '{\n  "line\\u202e\\u0085": "a\\u001b\\u007f\\u2066\\u003c"\n}\n'

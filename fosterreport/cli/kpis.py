@@ -151,7 +151,9 @@ def print_catalogue(format: KpiFormat) -> None:
 def _console(page: int = 160) -> "Console":
     """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR); the
     width of the terminal, or ``COLUMNS`` when set (rich reads it), and otherwise a wide
-    page (``page`` columns) when writing to a file or pipe so labels are not cut."""
+    page (``page`` columns) when writing to a file or pipe so labels are not cut. No
+    markup or emoji codes: a label, budget line or council name holding ``[bold]`` or
+    ``:x:`` is printed as it is."""
     import os
     import sys
 
@@ -159,7 +161,7 @@ def _console(page: int = 160) -> "Console":
 
     terminal = sys.stdout.isatty()
     sized = terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    console = Console(stderr=False, highlight=False, width=None if sized else page,
+    console = Console(stderr=False, highlight=False, markup=False, emoji=False, width=None if sized else page,
                       color_system="auto" if terminal else None)
     console.on_broken_pipe = _reader_gone  # rich would exit 1; the command's handler ends quietly
     return console
