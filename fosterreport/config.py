@@ -185,7 +185,8 @@ class DataSettings(Section):
         problems = []
         for file, table in value.items():
             if file not in EXTRACTS:
-                problems.append(_problem((file,), f"[data.columns.{clip(file)}]: no such extract{_hint(file, EXTRACTS)}"))
+                problems.append(_problem((file,), f"[data.columns.{clip(file)}]: no such extract"
+                                                  f"{_hint(file, EXTRACTS)}"))
                 continue
             names = [spec.name for spec in columns(EXTRACTS[file])]
             problems.extend(_problem((file, column), f"[data.columns.{file}] {clip(column)}: no such column"
@@ -214,8 +215,9 @@ class DataSettings(Section):
                 for spec in specs:
                     allowed = [member.value for member in spec.cell.codes]
                     if code not in allowed:
-                        problems.append(_problem((key, local), f"[data.codes.{key}] {quoted(local)} = {quoted(code)}: not a "
-                                                               f"{spec.name} code ({', '.join(allowed)})", code))
+                        problems.append(_problem((key, local), f"[data.codes.{key}] {quoted(local)} = "
+                                                               f"{quoted(code)}: not a {spec.name} code "
+                                                               f"({', '.join(allowed)})", code))
                         break
         _fail("codes", problems)
         return value
@@ -403,23 +405,24 @@ def _logo_problem(path: Path) -> str | None:
         data = stream.read(MAX_LOGO_BYTES + 1)
     if kind in _MAGIC:
         return None if data.startswith(_MAGIC[kind]) else f": not a {kind.split('/')[1].upper()} file"
-    return None if _svg_root(data) else ": not an SVG file (its root element is not <svg>)"
+    return _svg_problem(data)
 
 
 class _Found(Exception):
     """Stops the SVG parse at its first element, which it carries."""
 
 
-def _svg_root(data: bytes) -> bool:
-    """Whether the document's first element is ``<svg>`` in the SVG namespace. Expat stops
-    at that element; a document declaring entities of its own is refused, never expanded."""
+def _svg_problem(data: bytes) -> str | None:
+    """What keeps ``data`` from being an SVG image, or None: its first element must be
+    ``<svg>`` in the SVG namespace. Expat stops at that element; a document declaring
+    entities of its own is refused, never expanded."""
     from xml.parsers import expat
 
     def first(name, _attributes):
         raise _Found(name)
 
     def entity(*_args):
-        raise ValueError("an SVG logo may not declare entities")
+        raise _Found(None)
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = first
@@ -427,10 +430,13 @@ def _svg_root(data: bytes) -> bool:
     try:
         parser.Parse(data, True)
     except _Found as found:
-        return found.args[0] == "http://www.w3.org/2000/svg svg"
-    except (expat.ExpatError, ValueError):
-        return False
-    return False
+        if found.args[0] is None:
+            return ": an SVG logo may not declare entities"
+        if found.args[0] == "http://www.w3.org/2000/svg svg":
+            return None
+    except expat.ExpatError:
+        pass
+    return ": not an SVG file (its root element is not <svg>)"
 
 
 # -- messages --------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def print_region_table(results: "RegionResults", *, detail: bool) -> None:
     from rich.cells import cell_len
     from rich.table import Table
 
-    from fosterreport.cli.kpis import _console
+    from fosterreport.cli.terminal import console as _console
     from fosterreport.formatting import SUPPRESSED, format_change, format_value
     from fosterreport.kpis.catalogue import SECTIONS
 
