@@ -24,6 +24,7 @@ import re
 import textwrap
 import tomllib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal
 
@@ -35,6 +36,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fosterreport.exceptions import ConfigError
+from fosterreport.problems import clip, quoted
 
 CONFIG_NAME = "fosterreport.toml"
 
@@ -51,6 +53,19 @@ PATHS = {"report": (("narrative", "folder"), ("templates", "folder"), ("logo", "
 
 #: Logo files the report can embed, by the type their name implies.
 LOGO_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+#: The largest logo the cover embeds (it goes into the HTML as a data: URI, so every
+#: byte of it is in every HTML and PDF): a council's crest is a few tens of KB.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+#: The first bytes of a PNG and of a JPEG file.
+_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+#: The largest fosterreport.toml read; a real one is a few KB.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: The deepest a value may nest (arrays and inline tables inside each other) and the most
+#: parts a dotted key may have. The deepest setting is three levels down; ``tomllib``
+#: recurses once per level (and takes time quadratic in a key's parts), so a deeper file
+#: is refused, with its line, before it is parsed.
+MAX_NESTING = 32
 
 
 def _problem(loc: tuple, message: str, value: Any = None) -> InitErrorDetails:
@@ -74,8 +89,25 @@ def _again(error: ValidationError) -> list[InitErrorDetails]:
 
 
 def _hint(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = difflib.get_close_matches(clip(word, 200), list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {quoted(close[0])}?)" if close else ""
+
+
+def _as_float(number: int | float) -> float:
+    """``number`` as a float; a whole number too large for one (TOML has no limit on
+    digits) as an infinity of its sign, which every range refuses."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
+
+
+def _shown_number(number: int | float) -> str:
+    """A number as typed when it is short, else in e-notation, from its exact value (a
+    whole number of hundreds of digits too, which no float holds): ``1e+15``."""
+    if abs(number) < 1e15:
+        return repr(number)
+    return re.sub(r"\.?0+(?=e)", "", format(Decimal(number), ".6g"))
 
 
 class Section(BaseModel):
@@ -215,7 +247,7 @@ class DataSettings(Section):
         """Each ``[data.coverage]`` key names an extract."""
         from fosterreport.contract import EXTRACTS
 
-        _fail("coverage", [_problem((name,), f"[data.coverage] {name}: no such extract{_hint(name, EXTRACTS)}")
+        _fail("coverage", [_problem((name,), f"[data.coverage] {clip(name)}: no such extract{_hint(name, EXTRACTS)}")
                            for name in value if name not in EXTRACTS])
         return value
 
@@ -228,10 +260,11 @@ class DataSettings(Section):
         problems = []
         for file, table in value.items():
             if file not in EXTRACTS:
-                problems.append(_problem((file,), f"[data.columns.{file}]: no such extract{_hint(file, EXTRACTS)}"))
+                problems.append(_problem((file,), f"[data.columns.{clip(file)}]: no such extract"
+                                                  f"{_hint(file, EXTRACTS)}"))
                 continue
             names = [spec.name for spec in columns(EXTRACTS[file])]
-            problems.extend(_problem((file, column), f"[data.columns.{file}] {column}: no such column"
+            problems.extend(_problem((file, column), f"[data.columns.{file}] {clip(column)}: no such column"
                                                      f"{_hint(column, names)}")
                             for column in table if column not in names)
         _fail("columns", problems)
@@ -250,15 +283,16 @@ class DataSettings(Section):
             file, _, column = key.rpartition(".")
             specs = [spec for (name, col), spec in coded.items() if col == column and file in ("", name)]
             if not specs:
-                problems.append(_problem((key,), f"[data.codes.{key}]: not a coded column"
+                problems.append(_problem((key,), f"[data.codes.{clip(key)}]: not a coded column"
                                                  f"{_hint(column, sorted({c for _, c in coded}))}"))
                 continue
             for local, code in table.items():
                 for spec in specs:
                     allowed = [member.value for member in spec.cell.codes]
                     if code not in allowed:
-                        problems.append(_problem((key, local), f"[data.codes.{key}] {local!r} = {code!r}: not a "
-                                                               f"{spec.name} code ({', '.join(allowed)})", code))
+                        problems.append(_problem((key, local), f"[data.codes.{key}] {quoted(local)} = "
+                                                               f"{quoted(code)}: not a {spec.name} code "
+                                                               f"({', '.join(allowed)})", code))
                         break
         _fail("codes", problems)
         return value
@@ -344,10 +378,10 @@ class Config(Section):
             number = item.get("value") if isinstance(item, dict) else getattr(item, "value", item)
             if isinstance(number, bool) or not isinstance(number, (int, float)):
                 continue  # not a number: pydantic's own error says so
-            problem = value_problem(ref, float(number))
+            problem = value_problem(ref, _as_float(number))
             if problem:
-                shown = repr(number) if abs(number) < 1e15 else f"{number:g}"  # as typed, unless huge
-                problems.append(_problem((key,), f"[{info.field_name}] '{key}' = {shown}: {problem}", number))
+                problems.append(_problem((key,), f"[{info.field_name}] {quoted(key)} = {_shown_number(number)}: "
+                                                 f"{problem}", number))
         _fail(info.field_name, problems)
         return checked
 
@@ -398,29 +432,86 @@ def _path_problem(base: Path, table: str, key: str, relative: str, kind: str) ->
     """A path set in the config must lead (after symlinks) inside the project folder and
     be there: a folder for ``kind="folder"``, an SVG, PNG or JPEG file for ``"logo"``.
     Nothing outside the project is ever read, and nothing falls back silently."""
-    where = f"[{table}] {key} {relative!r}"
+    where = f"[{table}] {key} {quoted(relative)}"
     try:
         problem = _where_path_leads(Path(base).resolve(), relative, kind)
     except (OSError, ValueError, RuntimeError) as error:  # a NUL byte, a symlink loop, no permission
-        problem = f": cannot be used: {error}"
+        problem = f": cannot be used: {clip(getattr(error, 'strerror', None) or error)}"
     return None if problem is None else _problem((key,), where + problem, relative)
+
+
+def _shown_path(project: Path, path: Path) -> str:
+    """``path`` for a message: the project folder, then at most :data:`~fosterreport.problems.QUOTED`
+    characters of what the config added to it."""
+    if path.is_relative_to(project) and path != project:
+        return f"{project}/{clip(path.relative_to(project).as_posix())}"
+    return clip(path)
 
 
 def _where_path_leads(project: Path, relative: str, kind: str) -> str | None:
     path = (project / relative).resolve()
     if not path.is_relative_to(project):
         return f" must be inside the project folder {project}"
+    shown = _shown_path(project, path)
     if not path.exists():
         siblings = [p.name for p in path.parent.iterdir() if p.is_dir() == (kind == "folder")] \
             if path.parent.is_dir() else []
-        return f": {'folder' if kind == 'folder' else 'file'} not found: {path}{_hint(path.name, siblings)}"
+        return f": {'folder' if kind == 'folder' else 'file'} not found: {shown}{_hint(path.name, siblings)}"
     if kind == "folder" and not path.is_dir():
-        return f": not a folder: {path}"
+        return f": not a folder: {shown}"
     if kind == "logo" and not path.is_file():
-        return f": not a file: {path}"
-    if kind == "logo" and mimetypes.guess_type(path.name)[0] not in LOGO_TYPES:
-        return ": use an SVG, PNG or JPEG file"
+        return f": not a file: {shown}"
+    if kind == "logo":
+        return _logo_problem(path)
     return None
+
+
+def _logo_problem(path: Path) -> str | None:
+    """A logo is embedded whole in every HTML and PDF, so it must be small
+    (:data:`MAX_LOGO_BYTES`) and be what its name says: a PNG or JPEG by its first bytes,
+    an SVG by its root element (``<svg>`` in the SVG namespace)."""
+    kind = mimetypes.guess_type(path.name)[0]
+    if kind not in LOGO_TYPES:
+        return ": use an SVG, PNG or JPEG file"
+    size = path.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        return f": {size:,} bytes; a logo may be at most {MAX_LOGO_BYTES:,} bytes (2 MB)"
+    with path.open("rb") as stream:
+        data = stream.read(MAX_LOGO_BYTES + 1)
+    if kind in _MAGIC:
+        return None if data.startswith(_MAGIC[kind]) else f": not a {kind.split('/')[1].upper()} file"
+    return _svg_problem(data)
+
+
+class _Found(Exception):
+    """Stops the SVG parse at its first element, which it carries."""
+
+
+def _svg_problem(data: bytes) -> str | None:
+    """What keeps ``data`` from being an SVG image, or None: its first element must be
+    ``<svg>`` in the SVG namespace. Expat stops at that element; a document declaring
+    entities of its own is refused, never expanded."""
+    from xml.parsers import expat
+
+    def first(name, _attributes):
+        raise _Found(name)
+
+    def entity(*_args):
+        raise _Found(None)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = first
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(data, True)
+    except _Found as found:
+        if found.args[0] is None:
+            return ": an SVG logo may not declare entities"
+        if found.args[0] == "http://www.w3.org/2000/svg svg":
+            return None
+    except expat.ExpatError:
+        pass
+    return ": not an SVG file (its root element is not <svg>)"
 
 
 # -- messages --------------------------------------------------------------------------
@@ -498,11 +589,103 @@ def describe(error: ValidationError, where: str, text: str = "") -> list[str]:
         if item["type"] == PROBLEM:
             message = f"{place}: {item['msg']}"
         elif item["type"] == "extra_forbidden":
-            message = f"{place}: unknown key '{key}'{_hint(key, valid)}"
+            message = f"{place}: unknown key {quoted(key)}{_hint(key, valid)}"
         else:
-            message = f"{place}: '{'.'.join(toml_key(str(part)) for part in loc)}': {item['msg']}"
+            dotted = clip(".".join(toml_key(clip(str(part), 200)) for part in loc))
+            message = f"{place}: '{dotted}': {_pydantic_message(item)}"
         messages.append((line or math.inf, message))
     return [message for _, message in sorted(messages, key=lambda pair: pair[0])]  # in the file's order
+
+
+def _pydantic_message(item: dict) -> str:
+    """pydantic's message, but for a number too big for an integer field, where it speaks
+    of "parsing a string": the field's range is what the user needs."""
+    if item["type"] == "int_parsing_size":
+        field = _field(item["loc"])
+        return "Input should be a whole number" + (_bounds(field).replace("\xa0", " ").rstrip(".").lower()
+                                                    if field is not None else "")
+    return item["msg"]
+
+
+def _field(loc: tuple):
+    """The declaration of the setting at ``loc`` (``("rules", "supervision_interval_days")``)."""
+    model, field = Config, None
+    for part in loc:
+        field = model.model_fields.get(str(part)) if isinstance(model, type) else None
+        if field is None:
+            return None
+        model = field.annotation
+    return field
+
+
+def nesting_problem(text: str) -> str | None:
+    """Where ``text`` nests deeper than :data:`MAX_NESTING` (arrays and inline tables
+    inside each other), or has a key of more dotted parts, as ``line N: …``; else None.
+
+    One pass over the characters, skipping strings and comments, so its time is linear
+    in the file; what it cannot read as TOML is left for ``tomllib`` to report."""
+    depth = parts = 0
+    line, index, length = 1, 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line += 1
+            parts = 0
+        elif char == "#":
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        elif char in "\"'":
+            triple = text.startswith(char * 3, index)
+            quote = char * 3 if triple else char
+            index += len(quote)
+            while index < length and not text.startswith(quote, index):
+                if text[index] == "\\" and char == '"':
+                    index += 1
+                elif text[index] == "\n":
+                    if not triple:
+                        break  # an unclosed string: tomllib's to report
+                    line += 1
+                index += 1
+            index += len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            parts = 0
+            if depth > MAX_NESTING:
+                return f"line {line}: nesting deeper than {MAX_NESTING} levels of arrays and tables"
+        elif char in "]}":
+            depth = max(0, depth - 1)
+            parts = 0
+        elif char == ".":
+            parts += 1
+            if parts >= MAX_NESTING:
+                return f"line {line}: a key of more than {MAX_NESTING} dotted parts"
+        elif not (char.isalnum() or char in "_- \t"):
+            parts = 0
+        index += 1
+    return None
+
+
+def _read_toml(path: Path) -> tuple[str, dict]:
+    """The text of ``path`` and what it holds, or :class:`ConfigError`: too large, not
+    UTF-8, nested too deep (checked before parsing) or not TOML."""
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError([f"{path}: {size:,} bytes; a config file may be at most {MAX_CONFIG_BYTES:,} bytes"])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text"])
+    if problem := nesting_problem(text):
+        where, _, what = problem.partition(": ")
+        raise ConfigError([f"{path}:{where.removeprefix('line ')}: {what}"])
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{path}: not valid TOML: {clip(error, 200)}"])
+    except RecursionError:  # not expected after the scan above; never an internal error
+        raise ConfigError([f"{path}: nesting deeper than {MAX_NESTING} levels of arrays and tables"])
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -517,19 +700,16 @@ def load_config(path: Path | None = None) -> Config:
         path = candidate
     if not path.is_file():
         raise ConfigError([f"{path}: config file not found"])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        raw = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path}: not UTF-8 text"])
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([f"{path}: not valid TOML: {error}"])
+    text, raw = _read_toml(path)
     for name in ("base", "source"):  # not settings: a file that names them is refused like any unknown key
         if name in raw:
             raise ConfigError(describe(ValidationError.from_exception_data(
                 "Config", [InitErrorDetails(type="extra_forbidden", loc=(name,), input=raw[name])]), str(path), text))
-    return Config.model_validate({**raw, "base": path.parent.resolve(), "source": path.resolve()},
-                                 context={"where": str(path), "text": text})
+    try:
+        return Config.model_validate({**raw, "base": path.parent.resolve(), "source": path.resolve()},
+                                     context={"where": str(path), "text": text})
+    except RecursionError:  # bounded by MAX_NESTING; this is the guarantee it stays exit 2
+        raise ConfigError([f"{path}: nesting deeper than {MAX_NESTING} levels of arrays and tables"]) from None
 
 
 # -- the commented file `init` writes --------------------------------------------------

@@ -14,6 +14,23 @@ from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
 
+#: The most characters of anything a user supplied (a key, a value, a file or folder
+#: name, a header) that a message quotes: enough to recognise it, never a flood.
+QUOTED = 60
+
+
+def clip(text: object, limit: int = QUOTED) -> str:
+    """``text`` cut to its first ``limit`` characters, with "…" when it was longer."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def quoted(text: object, limit: int = QUOTED) -> str:
+    """User-supplied text as a message quotes it: :func:`clip`-ped and in quotes, with
+    control characters escaped as Python writes them (``'logo\\x00.svg'``), so no
+    message is flooded, or its terminal driven, by what it quotes."""
+    return repr(clip(text, limit))
+
 #: Every rule a problem can carry, with what it means. ``fosterreport validate`` and
 #: docs/validation.md print this table; a rule not listed here is a bug.
 RULES: dict[str, str] = {
@@ -84,7 +101,7 @@ class Problem:
         if self.line is not None:
             parts.append(str(self.line))
         if self.column:
-            parts.append(self.column)
+            parts.append(clip(self.column))
         return ":".join(parts)
 
     def as_text(self) -> str:

@@ -1,13 +1,15 @@
 """``fosterreport`` in an analyst's 80-column terminal and in a CI job: the KPI table at
-narrow widths, the CSV's period, unit and trend rows, ``python -m``, a closed pipe and the
-exit codes in ``--help``."""
+narrow widths (a region's too), the CSV's period, unit and trend rows (a region's too),
+``python -m``, a closed pipe and the exit codes in ``--help``."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
+from collections import Counter
 
 from typer.testing import CliRunner
 
@@ -120,6 +122,62 @@ def test_csv_trend_rows_are_suppressed_like_the_json(tmp_path):
     document = json.loads(kpis(config, "--format", "json", "--kpi", "approvals", "--trend", "2").stdout)
     assert document["trend"][0]["kpis"]["approvals"]["by_suppressed"] == {"household_type": ["MAINSTREAM",
                                                                                              "CONNECTED"]}
+
+
+# -- kpis --region: the same at 80 columns and in CSV -------------------------------------------------
+
+HUB = FIXTURES.parent / "region" / "hub"
+REGION_CSV_HEADER = "kpi,council,name,value,previous,direction,rank,distance,share,suppressed,period,unit"
+
+
+def eight_council_hub(tmp_path):
+    """The fixture hub with alpha copied five times over: more councils than fit at 80 columns."""
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    for number in range(2, 7):
+        shutil.copytree(HUB / "alpha", hub / f"alpha{number}")
+    return hub
+
+
+def region_kpis(hub, *args: str, columns: int | None = 80):
+    env = {"NO_COLOR": "1", **({"COLUMNS": str(columns)} if columns else {})}
+    return runner.invoke(app, ["kpis", "--region", str(hub), "--year", "2024", "--workers", "1", *args], env=env)
+
+
+def test_region_table_at_80_columns_keeps_every_council_in_tables_that_fit(tmp_path):
+    result = region_kpis(eight_council_hub(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    headings = [line.split() for line in lines if line.split()[:2] == ["KPI", "Region"]]
+    counts = Counter(number for words in headings for number in words[2:])
+    assert sorted(counts, key=int) == [str(n) for n in range(1, 9)]
+    assert len(set(counts.values())) == 1  # every council's column in every section, none dropped
+    assert len(headings) > counts["1"]  # the councils did not fit beside the label: sections go on
+    assert "Households and places (continued)" in result.stdout
+
+
+def test_region_table_honours_columns(tmp_path):
+    hub = eight_council_hub(tmp_path)
+    wide = region_kpis(hub, columns=200).stdout.splitlines()
+    assert ["KPI", "Region", *(str(n) for n in range(1, 9))] in [line.split() for line in wide]
+    assert max(len(line) for line in wide) <= 200 and "(continued)" not in "\n".join(wide)
+    assert max(len(line) for line in region_kpis(hub, columns=60).stdout.splitlines()) <= 60
+
+
+def test_region_csv_names_the_period_and_unit_and_the_trend_years():
+    result = region_kpis(HUB, "--format", "csv", "--kpi", "households_end", "--trend", "3", columns=None)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        REGION_CSV_HEADER,
+        "households_end,alpha,Alpha Council,3,2,improved,1,0.3333333333333335,0.375,false,2023/24,count",
+        "households_end,beta,Beta Borough Council,3,3,similar,1,0.3333333333333335,0.375,false,2023/24,count",
+        "households_end,gamma,gamma,2,1,improved,3,-0.6666666666666665,0.25,false,2023/24,count",
+        "households_end,region,Test Hub,8,6,improved,,,,false,2023/24,count",
+        "households_end,region,Test Hub,5,,,,,,false,2021/22,count",
+        "households_end,region,Test Hub,6,,,,,,false,2022/23,count",
+    ]
 
 
 # -- python -m, a closed pipe, the exit codes in --help -------------------------------------------

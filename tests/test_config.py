@@ -111,7 +111,7 @@ def test_an_unset_narrative_folder_may_be_missing(tmp_path):
 def test_paths_that_exist_inside_the_project_load(tmp_path):
     for folder in ("narrative", "templates", "data", "assets"):
         (tmp_path / folder).mkdir()
-    (tmp_path / "assets" / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "assets" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     config = load_config(write(tmp_path, '[report]\nnarrative = "narrative"\ntemplates = "templates"\n'
                                          'logo = "assets/logo.png"\n[data]\npath = "data"\n'))
     assert config.resolve(config.report.logo) == (tmp_path / "assets" / "logo.png").resolve()

@@ -34,7 +34,7 @@ ROOT_CONSTANTS = {"__version__"}
 #: the longest matching entry decides a module's layer.
 LAYERS: list[tuple[str, ...]] = [
     # words, values and errors every stage shares; no stage below them
-    ("exitcodes", "exceptions", "formatting", "values", "problems", "codes", "embedded", "__version__"),
+    ("exitcodes", "exceptions", "formatting", "text", "values", "problems", "codes", "embedded", "__version__"),
     # what an extract is, what a KPI is (the catalogue and its keys, which the settings
     # check targets against), the settings, the calendar
     ("contract", "kpis.catalogue", "kpis.keys", "config", "periods", "schema"),

@@ -21,10 +21,9 @@ from fosterreport.cli.app import (
     reports_errors, say,
 )
 from fosterreport.cli.build import RegionOption, WorkersOption
+from fosterreport.cli.terminal import console as _console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from fosterreport.kpis.results import KpiResults, KpiValue
 
 
@@ -146,28 +145,6 @@ def print_catalogue(format: KpiFormat) -> None:
 
 
 # -- the KPI table ------------------------------------------------------------------------
-
-
-def _console() -> "Console":
-    """Rich on stdout: colour only on a colour terminal (rich honours NO_COLOR); the
-    width of the terminal, or ``COLUMNS`` when set (rich reads it), and otherwise a wide
-    page when writing to a file or pipe so labels are not cut."""
-    import os
-    import sys
-
-    from rich.console import Console
-
-    terminal = sys.stdout.isatty()
-    sized = terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    console = Console(stderr=False, highlight=False, width=None if sized else 160,
-                      color_system="auto" if terminal else None)
-    console.on_broken_pipe = _reader_gone  # rich would exit 1; the command's handler ends quietly
-    return console
-
-
-def _reader_gone() -> None:
-    """A closed pipe (``| head``), raised as such for :func:`fosterreport.cli.app.reports_errors`."""
-    raise BrokenPipeError("stdout closed by its reader")
 
 
 def _text(value, unit: str, note: str | None = None) -> str:

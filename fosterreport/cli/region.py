@@ -67,6 +67,7 @@ def council_line(outcome: "CouncilOutcome", finished: int, total: int) -> str:
 def print_failures(outcomes: list["CouncilOutcome"], fate: str = "not built") -> None:
     """Every failed council's problems on stderr, in folder order."""
     from fosterreport.problems import ProblemReport
+    from fosterreport.text import strip_controls
 
     for outcome in outcomes:
         if outcome.ok:
@@ -74,8 +75,8 @@ def print_failures(outcomes: list["CouncilOutcome"], fate: str = "not built") ->
         say(f"{outcome.key} ({outcome.name}): {fate}: {REASONS[outcome.status]}")
         if outcome.problems:
             print_problems(ProblemReport(list(outcome.problems)), stream_err=True)
-        for message in outcome.messages:
-            say(f"  {message}")
+        for message in outcome.messages:  # (a path in one may hold a folder's control characters)
+            say(f"  {strip_controls(message)}")
 
 
 def build_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, out: Path,
@@ -141,23 +142,27 @@ def kpis_command(region: Path, *, year, quarter, ytd, data, config, strict: bool
         raise typer.Exit(code)
 
 
+#: The page a region's table is laid out on when stdout is a file or pipe and ``COLUMNS``
+#: is not set: a dozen councils side by side.
+REGION_PAGE = 240
+
+
 def print_region_table(results: "RegionResults", *, detail: bool) -> None:
     """Per section, one row per KPI: the region, then each council's value (numbered
-    columns; the councils' numbers are listed first). With ``--kpi``, also a table per KPI
-    with each council's rank, distance and share."""
+    columns; the councils' numbers are listed first). The page is the terminal's width
+    (or ``COLUMNS``); where the councils do not fit beside the label, the section goes on
+    in further tables, each with the label and the region, so that no column is dropped
+    or cut. With ``--kpi``, also a table per KPI with each council's rank, distance and
+    share."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    import sys
-
-    from rich.console import Console
-
+    from fosterreport.cli.terminal import console as _console
     from fosterreport.formatting import SUPPRESSED, format_change, format_value
     from fosterreport.kpis.catalogue import SECTIONS
 
-    terminal = sys.stdout.isatty()  # as cli.kpis does, but wide enough for a dozen councils in a file
-    console = Console(stderr=False, highlight=False, width=None if terminal else 240,
-                      color_system="auto" if terminal else None)
+    console = _console(REGION_PAGE)
     keys = [council.key for council in results.built]
     console.print(f"{results.name}: KPIs for {results.period.label} ({results.period.in_words}), "
                   f"{len(keys)} of {len(results.councils)} councils")
@@ -167,28 +172,39 @@ def print_region_table(results: "RegionResults", *, detail: bool) -> None:
     def shown(value, unit, suppressed) -> str:
         return SUPPRESSED if suppressed else format_value(value, unit)
 
-    for section, title in SECTIONS.items():
-        entries = [entry for entry in results.values.values() if entry.kpi.section == section]
-        if not entries:
-            continue
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
-        table.add_column("KPI", min_width=30)
-        table.add_column("Region", justify="right", no_wrap=True)
-        for number in range(1, len(keys) + 1):
-            table.add_column(str(number), justify="right", no_wrap=True)
-        for entry in entries:
+    sections = {}
+    for section in SECTIONS:
+        rows = []
+        for entry in (entry for entry in results.values.values() if entry.kpi.section == section):
             unit = entry.kpi.unit
-            cells = [("" if (figure := entry.councils.get(key)) is None else
-                      shown(figure.value, unit, figure.suppressed)) for key in keys]
-            table.add_row(entry.kpi.label, shown(entry.value, unit, entry.suppressed), *cells)
-        console.print(table)
+            rows.append([entry.kpi.label, shown(entry.value, unit, entry.suppressed),
+                         *("" if (figure := entry.councils.get(key)) is None else
+                           shown(figure.value, unit, figure.suppressed) for key in keys)])
+        if rows:
+            sections[section] = rows
+    headings = ["KPI", "Region", *(str(number) for number in range(1, len(keys) + 1))]
+    for section, rows in sections.items():
+        widths = [max([cell_len(heading)] + [cell_len(row[index]) for row in rows]) for index, heading in
+                  enumerate(headings)]
+        widths[0] = min(widths[0], max(LABEL_AT_LEAST, console.width // 3))
+        groups = _council_groups(widths, console.width)
+        for number, group in enumerate(groups):
+            title = SECTIONS[section] if number == 0 else f"{SECTIONS[section]} (continued)"
+            table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+            table.add_column("KPI", width=widths[0], overflow="fold")
+            for index in (1, *group):
+                table.add_column(headings[index], justify="right", no_wrap=True, min_width=widths[index])
+            for row in rows:
+                table.add_row(row[0], *(row[index] for index in (1, *group)))
+            console.print(table)
     if not detail:
         return
     for entry in results.values.values():
         unit = entry.kpi.unit
         table = Table(title=entry.kpi.label, title_justify="left", box=box.SIMPLE_HEAD)
         for name in ("Council", "Value", "Rank", "Distance", "Share"):
-            table.add_column(name, justify="left" if name == "Council" else "right")
+            table.add_column(name, justify="left" if name == "Council" else "right", overflow="fold",
+                             no_wrap=name != "Council")
         for key, figure in entry.councils.items():
             hidden = figure.suppressed or entry.suppressed
             table.add_row(results.name_of(key), shown(figure.value, unit, figure.suppressed),
@@ -198,3 +214,23 @@ def print_region_table(results: "RegionResults", *, detail: bool) -> None:
                           "" if hidden or figure.share is None else format_value(figure.share, "rate"))
         table.add_row("Region", shown(entry.value, unit, entry.suppressed), "", "", "")
         console.print(table)
+
+
+#: The narrowest the KPI label column of the region's table gets (it wraps).
+LABEL_AT_LEAST = 20
+
+
+def _council_groups(widths: list[int], page: int) -> list[list[int]]:
+    """The council columns (indexes from 2 of ``widths``) in groups that each fit the
+    page beside the label and the region: each column takes its width, its padding and
+    the rule before it (3), the table its edges (1). At least one council per group."""
+    first = 1 + widths[0] + 3 + widths[1] + 3
+    groups: list[list[int]] = [[]]
+    used = first
+    for index in range(2, len(widths)):
+        if groups[-1] and used + widths[index] + 3 > page:
+            groups.append([])
+            used = first
+        groups[-1].append(index)
+        used += widths[index] + 3
+    return groups

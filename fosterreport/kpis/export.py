@@ -199,8 +199,12 @@ def _warning_message(problem, hide: Suppression) -> str:
 def json_text(document: Any) -> str:
     """A JSON document as the tool writes it: indented, UTF-8, deterministic, with ``<``,
     ``>`` and ``&`` inside strings written ``\\u003c``… (the same values), so text from an
-    extract never reads as markup wherever the file is opened or embedded."""
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    extract never reads as markup wherever the file is opened or embedded; control and
+    bidi characters are written ``\\u202e``… too, so none acts on the text around it."""
+    from fosterreport.text import CONTROLS
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)  # (C0 controls are escaped by json itself)
+    text = CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)  # and DEL, C1 and bidi marks
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from fosterreport.kpis.catalogue import BY_ID, Kpi, closest_id
+from fosterreport.problems import clip, quoted
 
 #: The largest magnitude a count, day count, average or sum of money may have as a target
 #: or benchmark. Beyond it a float no longer holds every whole number (2**53 ≈ 9e15) and
@@ -66,9 +67,9 @@ def resolve_key(key: str) -> KeyRef | None:
 
 def unknown_key(key: str) -> str:
     """The problem with a key that resolves to nothing, with the closest valid key."""
-    close = closest_id(key, valid_keys())
+    close = closest_id(clip(key, 200), valid_keys())
     hint = f" (did you mean '{close}'?)" if close else " (`fosterreport kpis --list` lists every KPI)"
-    return f"unknown KPI key '{key}'{hint}"
+    return f"unknown KPI key {quoted(key)}{hint}"
 
 
 def value_problem(ref: KeyRef, value: float) -> str | None:

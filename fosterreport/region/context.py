@@ -26,6 +26,7 @@ from fosterreport.context import (
 )
 from fosterreport.kpis.catalogue import AGGREGATIONS
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction
+from fosterreport.text import strip_controls
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -249,7 +250,7 @@ class RegionReport:
                                                   "(report)", "rule": council.status, "count": len(council.messages)}]
             for item in counts:
                 rule = item["rule"] + (" (warning)" if item.get("severity") == "warning" else "")
-                rows.append(Row(council.name, [Cell(item["file"], "text"), Cell(rule, "code"),
+                rows.append(Row(council.name, [Cell(strip_controls(item["file"]), "text"), Cell(rule, "code"),
                                                Cell(format_value(item["count"], "count"))]))
         s.add("failed", Table("failed", "Councils not built: their problems by file and rule",
                               ["Council", "File", "Rule", "Problems"], rows,

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from fosterreport import exitcodes
 from fosterreport.config import CONFIG_NAME, Authority, Config, load_config
 from fosterreport.exceptions import ConfigError, FosterReportError, RenderError, UsageError
+from fosterreport.problems import quoted
+from fosterreport.text import strip_controls
 
 if TYPE_CHECKING:
     from fosterreport.kpis.results import KpiResults
@@ -45,7 +47,9 @@ EXIT_CODES = {"ok": exitcodes.OK, "invalid": exitcodes.INVALID_DATA, "config": e
 
 @dataclass(frozen=True)
 class CouncilFolder:
-    """One council's sub-folder; ``key`` (the folder's name) is its id in every output."""
+    """One council's sub-folder; ``key`` (the folder's name, without the control and
+    bidi characters a file name may hold on Linux: :func:`~fosterreport.text.strip_controls`)
+    is its id in every output, and its output folder's name."""
 
     key: str
     folder: Path
@@ -57,7 +61,9 @@ def discover_councils(region: Path | str) -> list[CouncilFolder]:
 
     A sub-folder is a council when it holds a ``.csv``/``.tsv`` file or a
     ``fosterreport.toml``; others (an output folder, ``.git``) are passed over, so a
-    report written inside the region folder is never read back as a council.
+    report written inside the region folder is never read back as a council. Two folders
+    whose names differ only in control characters, or a name of nothing else, are a
+    UsageError: the key must name one council, printably.
     """
     region = Path(region)
     if not region.is_dir():
@@ -69,7 +75,13 @@ def discover_councils(region: Path | str) -> list[CouncilFolder]:
         config = child / CONFIG_NAME
         extracts = any(p.suffix.lower() in (".csv", ".tsv") and p.is_file() for p in child.iterdir())
         if extracts or config.is_file():
-            councils.append(CouncilFolder(child.name, child, config if config.is_file() else None))
+            key = strip_controls(child.name)
+            if not key.strip():
+                raise UsageError(f"{region}: the council folder {quoted(child.name)} has no printable name")
+            if clash := next((c for c in councils if c.key == key), None):
+                raise UsageError(f"{region}: the council folders {quoted(clash.folder.name)} and "
+                                 f"{quoted(child.name)} differ only in control characters")
+            councils.append(CouncilFolder(key, child, config if config.is_file() else None))
     if not councils:
         raise UsageError(f"{region}: no council sub-folders found (each needs its extracts, or a {CONFIG_NAME})")
     if any(council.key == REGION_FOLDER for council in councils):
@@ -91,8 +103,8 @@ def region_config(region: Path | str, config_path: Path | None = None) -> Config
 def region_name(region: Path | str, config: Config) -> str:
     """``[authority] name`` of the region's config when it sets one, else the folder's name."""
     if _is_set(config, "authority", "name"):
-        return config.authority.name
-    return Path(region).resolve().name
+        return strip_controls(config.authority.name)
+    return strip_controls(Path(region).resolve().name)
 
 
 def _is_set(config: Config, section: str, key: str | None = None) -> bool:
@@ -120,8 +132,9 @@ def council_config(council: CouncilFolder, region: Config) -> Config:
     update["data"] = own.data.model_copy(update={
         "extracted": own.data.extracted if _is_set(own, "data", "extracted") else region.data.extracted,
         "coverage": {**region.data.coverage, **own.data.coverage}})
-    name = own.authority.name if _is_set(own, "authority", "name") else council.key
-    service = own.authority.service if _is_set(own, "authority", "service") else f"{name} fostering service"
+    name = strip_controls(own.authority.name) if _is_set(own, "authority", "name") else council.key
+    service = strip_controls(own.authority.service) if _is_set(own, "authority", "service") \
+        else f"{name} fostering service"
     update["authority"] = Authority(name=name, service=service)
     return own.model_copy(update=update)
 

@@ -24,8 +24,10 @@ from fosterreport.kpis.export import json_text, number_cell, plain, safe_text
 from fosterreport.region.councils import CouncilOutcome
 from fosterreport.region.figures import CouncilFigure, RegionKpi, RegionResults
 
+#: The ten columns of the comparison, then ``period`` and ``unit`` as ``kpis --format csv``
+#: has them (appended, so a reader taking columns by position finds the others unmoved).
 CSV_HEADER = ("kpi", "council", "name", "value", "previous", "direction", "rank", "distance", "share",
-              "suppressed")
+              "suppressed", "period", "unit")
 STATUS = {"ok": "ok", "invalid": "invalid", "config": "config_error", "render": "render_error",
           "internal": "internal_error"}
 
@@ -136,11 +138,17 @@ def to_json_text(region: RegionResults) -> str:
 
 
 def to_csv(region: RegionResults) -> str:
-    """One row per KPI per council, then the region's row; suppressed cells are blank."""
+    """One row per KPI per council, then the region's row; suppressed cells are blank.
+    Each row names its period and unit; with ``--trend``, a row per trend year of the
+    region's figure follows (the period's own year is the rows above)."""
+    from fosterreport.kpis.catalogue import BY_ID
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+    label = safe_text(region.period.label)
     for kpi_id, entry in region.values.items():
+        unit = safe_text(entry.kpi.unit)
         for key, figure in entry.councils.items():
             hide = figure.suppressed
             writer.writerow([
@@ -149,12 +157,20 @@ def to_csv(region: RegionResults) -> str:
                 "" if figure.previous_suppressed else number_cell(figure.previous),
                 "n/a" if hide or figure.previous_suppressed else figure.direction,
                 "" if figure.rank is None else figure.rank, number_cell(figure.distance),
-                number_cell(figure.share), "true" if hide else "false"])
+                number_cell(figure.share), "true" if hide else "false", label, unit])
         hide = entry.suppressed
         writer.writerow([
             safe_text(kpi_id), "region", safe_text(region.name),
             "" if hide else number_cell(entry.value),
             "" if entry.previous_suppressed else number_cell(entry.previous),
             "n/a" if hide or entry.previous_suppressed else entry.direction, "", "", "",
-            "true" if hide else "false"])
+            "true" if hide else "false", label, unit])
+    for point in region.trend:
+        for kpi_id, value in point.values.items():
+            if point.period == region.period and kpi_id in region.values:
+                continue
+            hide = point.suppressed.get(kpi_id, False)
+            writer.writerow([safe_text(kpi_id), "region", safe_text(region.name), "" if hide else number_cell(value),
+                             "", "", "", "", "", "true" if hide else "false", safe_text(point.period.label),
+                             safe_text(BY_ID[kpi_id].unit)])
     return buffer.getvalue()

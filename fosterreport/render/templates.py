@@ -49,15 +49,11 @@ def template_folders(config: "Config | None") -> list[Path]:
 
 # -- Markdown escaping filters ------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-
-
 def md(text: Any) -> str:
-    """Inline text made safe for Markdown: special characters escaped, HTML inert."""
-    text = "" if text is None else str(text)
-    text = re.sub(r"\s*\n\s*", " ", text)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    """Inline text made safe for Markdown (:func:`fosterreport.text.markdown_text`)."""
+    from fosterreport.text import markdown_text
+
+    return markdown_text(text)
 
 
 def md_head(head: list[str]) -> str:
@@ -70,7 +66,9 @@ def md_rule(table) -> str:
 
 
 def md_row(row) -> str:
-    header = md(row.header) + (f" (`{row.code}`)" if getattr(row, "code", None) else "")
+    from fosterreport.text import markdown_code
+
+    header = md(row.header) + (f" ({markdown_code(row.code)})" if getattr(row, "code", None) else "")
     cells = [header] + [md(c.text) for c in row.cells]
     if row.total:
         cells = [f"**{c}**" if c else c for c in cells]
