@@ -7,6 +7,7 @@ same way everywhere. Small-number suppression also happens here, at the last mom
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -91,3 +92,38 @@ def format_direction(direction: str | None) -> str:
 def format_date(value: date) -> str:
     """``31 March 2023`` (no leading zero), the way committee papers write dates."""
     return f"{value.day} {value:%B %Y}"
+
+
+# -- text from data, made inert -------------------------------------------------------------
+
+
+#: C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional marks,
+#: embeddings, overrides and isolates: invisible, and able to reorder what a reader sees.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control and bidirectional-formatting characters (tab and newline kept)."""
+    return _CONTROLS.sub("", text)
+
+
+def markdown_text(text) -> str:
+    """Text from data (a budget line, a code, a council's name) as inert inline Markdown:
+    controls removed, on one line, every character Markdown gives a meaning escaped
+    (``\\ ` * _ [ ] | # ~``) and ``<``/``>`` as entities, so it can be neither a link,
+    an image, raw HTML, emphasis nor an extra table cell."""
+    text = strip_controls("" if text is None else str(text))
+    text = re.sub(r"\s*\n\s*", " ", text.replace("\t", " "))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown_code(text) -> str:
+    """A code from data as a Markdown code span that its own backticks cannot close, and
+    whose ``|`` cannot split a table cell."""
+    text = re.sub(r"\s+", " ", strip_controls("" if text is None else str(text))).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

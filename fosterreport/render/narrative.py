@@ -51,17 +51,43 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+#: Each optional part starts with a character that is not a space, so no two ``\s*`` meet:
+#: a block of spaces is refused in one pass (two adjacent ``\s*`` took quadratic time).
 _RECOMMENDATION = re.compile(
-    r"^\s*(?:\*\*|__)?\s*Recommendations?\s*:?\s*(?:\*\*|__)?\s*:?\s*", re.IGNORECASE)
+    r"\s*+(?:(?:\*\*|__)\s*+)?Recommendations?(?:\s*+:)?(?:\s*+(?:\*\*|__))?(?:\s*+:)?\s*+", re.IGNORECASE)
 _TAG = re.compile(
     r"<!--.*?(?:-->|$)"  # comments
     r"|<!\[CDATA\[.*?(?:\]\]>|$)"
-    r"|</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>",
+    # (an attribute name never holds "<", and the attributes are matched atomically: a
+    # run of unclosed tags is one linear pass, not a rescan from each "<")
+    r"|</?[A-Za-z][A-Za-z0-9:-]*(?>(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>",
     re.DOTALL)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^\s<>]+)>")
 #: Elements whose content goes too (as nh3 drops it from the HTML).
 _WITH_CONTENT = re.compile(r"<(script|style|iframe|object|embed|template|noscript|textarea|title)\b.*?"
                            r"(?:</\1\s*>|$)", re.DOTALL | re.IGNORECASE)
+
+
+#: Characters a narrative may not hold: the C0 controls but tab, line feed and carriage
+#: return, DEL and the C1 controls. They print as nothing, and Markdown's own parsers use
+#: some as placeholders (a NUL, a digit, a NUL once ended the build with an IndexError).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> tuple[int, int, str] | None:
+    """The line, column and description of the first control character of ``text``, if any."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return line, column, f"control character U+{ord(found.group()):04X} is not allowed in a narrative; remove it"
+
+
+def _refuse_controls(text: str, name: str) -> None:
+    found = control_character(text)
+    if found:
+        raise RenderError(f"{name}:{found[0]}:{found[1]}: {found[2]}")
 
 
 class PlaceholderError(Exception):
@@ -291,6 +317,11 @@ class PeriodView(_Strict):
 
 NAMES = ("kpi", "period", "authority", "service", "committee")
 
+#: The longest text a narrative renders to (twice the longest file), what it may build
+#: in all on the way, and how many loop steps it may take.
+MAX_RENDERED = 2 * MAX_BYTES
+NARRATIVE_LIMITS = {"max_output": MAX_RENDERED, "max_work": 20 * MAX_RENDERED, "max_steps": 100_000}
+
 
 def _environment(sources: dict[str, str]):
     from jinja2 import FunctionLoader, StrictUndefined
@@ -301,7 +332,7 @@ def _environment(sources: dict[str, str]):
         return sources[name], name, lambda: True
 
     return sandbox_class()(loader=FunctionLoader(load), undefined=StrictUndefined,
-                           autoescape=False, keep_trailing_newline=True)
+                           autoescape=False, keep_trailing_newline=True, **NARRATIVE_LIMITS)
 
 
 def _line_of(error: BaseException, name: str) -> int | None:
@@ -320,7 +351,15 @@ def render_placeholders(source: str, name: str, variables: dict[str, Any]) -> st
 
     env = _environment({name: source})
     try:
-        return env.get_template(name).render(**variables)
+        parts, total = [], 0
+        for part in env.get_template(name).generate(**variables):
+            total += len(part)
+            if total > MAX_RENDERED:
+                raise RenderError(f"{name}: the rendered text exceeds {MAX_RENDERED:,} characters")
+            parts.append(part)
+        return "".join(parts)
+    except RenderError:
+        raise
     except TemplateSyntaxError as error:
         raise RenderError(f"{name}:{error.lineno}: placeholder syntax error: {error.message}") from None
     except PlaceholderError as error:
@@ -380,6 +419,7 @@ def markdown_to_html(text: str, caption: str) -> str:
     import markdown
     import nh3
 
+    text = _CONTROL.sub("", text)  # (refused with their place when read; never given to the parser)
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     html = re.sub(r"<(/?)h([1-6])([\s>])", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}{m.group(3)}",
                   html)
@@ -392,8 +432,12 @@ def markdown_to_html(text: str, caption: str) -> str:
     return html.strip()
 
 
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+[\"'(][^)\n]*\)?)?\s*\)")
+# Linear by construction: link text holds no "[" (so a run of "[" is not rescanned from
+# each one), and every quantifier is possessive. They make the common links readable
+# text; the guarantee that no unsafe link is left is :func:`fosterreport.render.safe_markdown.inert_markdown`'s.
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*+)\]\((?:[^()\n]|\([^()\n]*+\))*+\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]*+)\]\(\s*+<?((?:[^()\s<>]|\([^()\s]*+\))*+)>?"
+                      r"(?:\s++(?:\"[^\"\n]*+\"|'[^'\n]*+'|\([^()\n]*+\)))?\s*+\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s.*)?$")
 
 
@@ -431,7 +475,7 @@ def _inert_links(line: str) -> str:
 def markdown_plain(text: str) -> str:
     """Narrative Markdown for the Markdown output: raw HTML removed, images and unsafe
     links made text, headings demoted."""
-    text = _outside_fences(text, _inert_links)
+    text = _outside_fences(_CONTROL.sub("", text), _inert_links)
     autolinks: list[str] = []
 
     def keep(match: re.Match) -> str:
@@ -440,10 +484,10 @@ def markdown_plain(text: str) -> str:
 
     text = _AUTOLINK.sub(keep, text)
     text = _WITH_CONTENT.sub("", text)
-    previous = None
-    while previous != text:  # nested or split tags: strip until nothing changes
-        previous = text
-        text = _TAG.sub("", text)
+    for _ in range(4):  # nested or split tags: strip a few times; what is left is made inert
+        previous, text = text, _TAG.sub("", text)
+        if previous == text:
+            break
     text = text.replace("<", "&lt;")
     text = re.sub("\x00(\\d+)\x00", lambda m: autolinks[int(m.group(1))], text)
     text = _setext_to_atx(text)
@@ -533,7 +577,9 @@ def load_narratives(folder: Path | None, figures: "Figures", context: "ReportCon
                 source = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise RenderError(f"{name}: not UTF-8 text") from None
+            _refuse_controls(source, name)
             text = render_placeholders(source, name, variables)
+            _refuse_controls(text, name)  # (one an expression wrote: '\x00', placed in the text it made)
             for url in relative_links(text):
                 notices.append(f"{name}: the link to {url[:60]!r} is printed as text: a link to a project file "
                                f"would put this machine's path into the PDF (link to an https:// address)")

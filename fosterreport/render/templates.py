@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fosterreport.exceptions import RenderError
+from fosterreport.formatting import markdown_code, markdown_text
+from fosterreport.render.sandbox import MAX_BUILT, sandbox_class  # noqa: F401 (the one sandbox, for both)
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -49,15 +51,10 @@ def template_folders(config: "Config | None") -> list[Path]:
 
 # -- Markdown escaping filters ------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-
-
 def md(text: Any) -> str:
-    """Inline text made safe for Markdown: special characters escaped, HTML inert."""
-    text = "" if text is None else str(text)
-    text = re.sub(r"\s*\n\s*", " ", text)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    """Inline text made safe for Markdown: controls removed, special characters escaped,
+    HTML inert (:func:`fosterreport.formatting.markdown_text`)."""
+    return markdown_text(text)
 
 
 def md_head(head: list[str]) -> str:
@@ -70,7 +67,7 @@ def md_rule(table) -> str:
 
 
 def md_row(row) -> str:
-    header = md(row.header) + (f" (`{row.code}`)" if getattr(row, "code", None) else "")
+    header = md(row.header) + (f" ({markdown_code(row.code)})" if getattr(row, "code", None) else "")
     cells = [header] + [md(c.text) for c in row.cells]
     if row.total:
         cells = [f"**{c}**" if c else c for c in cells]
@@ -83,84 +80,9 @@ def gfm_anchor(title: str) -> str:
     return slug.replace(" ", "-")
 
 
-#: The longest string or list one expression in a template or narrative may build.
-#: Jinja's sandbox stops escapes (no ``__class__``, ``__globals__``, ``str.format``
-#: attribute tricks, ``|attr`` to private names) but not an expression that builds a
-#: gigabyte; these bound the usual ones: ``'a' * 10**9``, ``9 ** 10**9``,
-#: ``'%0999999999d' % 1`` (and ``|format``), ``'x'.ljust(10**9)``, ``|center(10**9)``.
-MAX_BUILT = 1_000_000
-_FORMAT_WIDTH = re.compile(r"%[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
-
-
-def _sandbox_class():
-    """:class:`~jinja2.sandbox.SandboxedEnvironment` with the size bounds above: the one
-    environment class for report templates and narrative placeholders alike."""
-    import numbers
-
-    from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    def check_format(text: str) -> None:
-        for match in _FORMAT_WIDTH.finditer(text):
-            for size in match.groups():
-                if size == "*" or (size and int(size) > 1000):
-                    raise SecurityError("%-format widths over 1000 (or given by *) are not allowed")
-
-    def check_size(size) -> None:
-        if isinstance(size, numbers.Number) and size > MAX_BUILT:
-            raise SecurityError(f"building a string or list longer than {MAX_BUILT:,} is not allowed")
-
-    def safe_format(value, *args, **kwargs):
-        from jinja2.filters import do_format
-
-        check_format(str(value))
-        return do_format(value, *args, **kwargs)
-
-    def safe_center(value, width=80):
-        from jinja2.filters import do_center
-
-        check_size(width)
-        return do_center(value, width)
-
-    class ReportSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.filters.update(format=safe_format, center=safe_center)
-
-        def call_binop(self, context, operator, left, right):
-            if operator == "**" and isinstance(right, numbers.Number) and abs(right) > 64:
-                raise SecurityError("powers above 64 are not allowed")
-            if operator == "*":
-                for sequence, times in ((left, right), (right, left)):
-                    if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
-                        check_size(len(sequence) * times)
-                if isinstance(left, int) and isinstance(right, int):
-                    check_size(left.bit_length() + right.bit_length())
-            if operator == "%" and isinstance(left, str):
-                check_format(left)
-            return super().call_binop(context, operator, left, right)
-
-        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-            if getattr(__obj, "__name__", "") in ("ljust", "rjust", "center", "zfill", "expandtabs") \
-                    and isinstance(getattr(__obj, "__self__", None), str):
-                for size in args:
-                    check_size(size)
-            return super().call(__context, __obj, *args, **kwargs)
-
-    return ReportSandbox
-
-
-_SANDBOX = None
-
-
-def sandbox_class():
-    """The report's sandboxed environment class (made once: Jinja is imported lazily)."""
-    global _SANDBOX
-    if _SANDBOX is None:
-        _SANDBOX = _sandbox_class()
-    return _SANDBOX
+#: What one render of a report template may build and write: generous for a regional
+#: report of many councils, far from what a machine runs out of.
+TEMPLATE_LIMITS = {"max_output": 200 * MAX_BUILT, "max_work": 400 * MAX_BUILT, "max_steps": 2_000_000}
 
 
 #: The file extension of each kind of template.
@@ -194,7 +116,7 @@ def environment_for_folders(folders: list[Path], kind: str):
     env = sandbox_class()(
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **TEMPLATE_LIMITS)
     env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor)
     env.globals["section_templates"] = lambda section: section_templates(section, kind)
     return env
