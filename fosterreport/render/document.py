@@ -75,7 +75,9 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = FOR
     if "pdf" in formats:
         from fosterreport.render.pdf import render_pdf
 
-        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(html, Path(config.base)))
+        data_folder = config.resolve(config.data.path) if config.data.path else None
+        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(
+            html, Path(config.base), excluded=(data_folder,) if data_folder else ()))
         rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
         rendered.outputs["pdf"] = pdf
     if "md" in formats:

@@ -25,7 +25,6 @@ never calls up into it.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import traceback
 from pathlib import Path
@@ -516,25 +515,23 @@ def _narrative(text: str, caption: str, source: str | None) -> "Narrative":
 
 
 def read_narrative(path: Path, folder: Path, name: str) -> bytes:
-    """The bytes of one narrative file, refused (a RenderError naming it) when it is over
+    """The bytes of one narrative file, read with no symbolic link followed
+    (:func:`~fosterreport.render.safe_open.read_inside`: a link is refused, so nothing
+    outside the project is read), refused (a RenderError naming it) when it is over
     :data:`MAX_BYTES` — checked before reading, and again by reading one byte past the
-    limit, so a huge or growing file is never read whole — or when it is a symlink that
-    leads out of the narrative folder (nothing outside the project's folders is read)."""
+    limit, so a huge or growing file is never read whole — or not a regular file."""
+    from fosterreport.render.safe_open import NotInside, TooLarge, read_inside
+
     try:
-        if not path.resolve().is_relative_to(folder.resolve()):
-            raise RenderError(f"{name}: a link to a file outside {folder.name}/ ({path.resolve()}); "
-                              "narrative files must be in the narrative folder")
-        if not path.is_file():  # (a FIFO would block the build forever)
-            raise RenderError(f"{name}: not a regular file")
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+        return read_inside(Path(folder).resolve(), (path.name,), MAX_BYTES)
+    except TooLarge as error:
+        raise RenderError(f"{name}: {error.size:,} bytes, over the limit of {MAX_BYTES // 1024} KB "
+                          "for a narrative; is this the right file?") from None
+    except NotInside as why:
+        raise RenderError(f"{name}: {why}; narrative files must be files of the "
+                          f"{Path(folder).name}/ folder") from None
     except OSError as error:
         raise RenderError(f"{name}: cannot be read: {error.strerror or error}") from None
-    if size > MAX_BYTES or len(data) > MAX_BYTES:
-        raise RenderError(f"{name}: {max(size, len(data)):,} bytes, over the limit of {MAX_BYTES // 1024} KB "
-                          "for a narrative; is this the right file?")
-    return data
 
 
 def load_narratives(folder: Path | None, figures: "Figures", context: "ReportContext"

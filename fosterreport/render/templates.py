@@ -85,6 +85,46 @@ def gfm_anchor(title: str) -> str:
 TEMPLATE_LIMITS = {"max_output": 200 * MAX_BUILT, "max_work": 400 * MAX_BUILT, "max_steps": 2_000_000}
 
 
+#: The largest template file read (a guard against a wrong file).
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+def read_template(folder: Path, name: str) -> str:
+    """The text of template ``name`` (``sections/x.html``) of ``folder``, read with no
+    symbolic link followed; :class:`~jinja2.TemplateNotFound` when it is not there, a
+    RenderError naming it when it is a link, not a file, too large or not UTF-8."""
+    from jinja2 import TemplateNotFound
+
+    from fosterreport.render.safe_open import NotInside, read_inside
+
+    shown = f"{folder.name}/{name}"
+    try:
+        data = read_inside(folder, name.split("/"), MAX_TEMPLATE_BYTES)
+    except FileNotFoundError:
+        raise TemplateNotFound(name) from None
+    except NotInside as why:
+        raise RenderError(f"template {shown}: {why}; templates must be files of the templates folder") from None
+    except OSError as error:
+        raise RenderError(f"template {shown}: cannot be read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RenderError(f"template {shown}: not UTF-8 text") from None
+
+
+def folder_loader(folder: Path):
+    """A Jinja loader of ``folder`` (resolved once, here) through :func:`read_template`."""
+    from jinja2 import BaseLoader
+
+    root = Path(folder).resolve()
+
+    class FolderLoader(BaseLoader):
+        def get_source(self, environment, template):
+            return read_template(root, template), str(root / template), lambda: True
+
+    return FolderLoader()
+
+
 #: The file extension of each kind of template.
 EXTENSIONS = {"html": ".html", "md": ".md.j2"}
 
@@ -108,11 +148,11 @@ def environment(config: "Config | None", kind: str):
 def environment_for_folders(folders: list[Path], kind: str):
     """:func:`environment` over the templates of ``folders`` (the first that has a name
     wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, StrictUndefined
 
     builtin = builtin_templates()
     folders = list(folders) + ([builtin] if builtin not in folders else [])
-    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders])
+    loader = ChoiceLoader([folder_loader(folder) for folder in folders])
     env = sandbox_class()(
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
