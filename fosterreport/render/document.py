@@ -81,6 +81,9 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = FOR
         rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
         rendered.outputs["pdf"] = pdf
     if "md" in formats:
-        markdown = timed("Markdown", lambda: render_markdown(context, config, template=f"{template}.md.j2"))
+        from fosterreport.render.safe_markdown import inert_markdown
+
+        markdown = timed("Markdown", lambda: inert_markdown(
+            render_markdown(context, config, template=f"{template}.md.j2")))
         rendered.outputs["md"] = markdown.encode("utf-8")
     return rendered

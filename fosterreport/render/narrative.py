@@ -73,20 +73,21 @@ _WITH_CONTENT = re.compile(r"<(script|style|iframe|object|embed|template|noscrip
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def control_character(text: str) -> tuple[int, int, str] | None:
-    """The line, column and description of the first control character of ``text``, if any."""
+def control_character(text: str) -> tuple[int, str] | None:
+    """The line of the first control character of ``text`` and what to say of it, if any."""
     found = _CONTROL.search(text)
     if found is None:
         return None
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    return line, column, f"control character U+{ord(found.group()):04X} is not allowed in a narrative; remove it"
+    return line, (f"control character U+{ord(found.group()):04X} at column {column} is not allowed in a "
+                  "narrative; remove it")
 
 
 def _refuse_controls(text: str, name: str) -> None:
     found = control_character(text)
     if found:
-        raise RenderError(f"{name}:{found[0]}:{found[1]}: {found[2]}")
+        raise RenderError(f"{name}:{found[0]}: {found[1]}")
 
 
 class PlaceholderError(Exception):

@@ -17,7 +17,9 @@ factor (escaping, upper-casing):
   ``max_steps``, so that no loop, however nested, runs long;
 * the text a render writes (top level, ``{% set %}`` blocks, macros) is at most
   ``max_output`` characters;
-* ``lipsum``, ``urlize``, ``pprint`` and ``tojson`` (unbounded or unused) are removed.
+* ``lipsum``, ``urlize``, ``pprint`` and ``tojson`` (unbounded or unused) are removed;
+* with ``inert_text``, every plain string a template prints (text from data) has its
+  control and bidirectional-formatting characters removed.
 
 A refusal is a :class:`~jinja2.exceptions.SecurityError`, which the callers turn into a
 message naming the file and line.
@@ -219,6 +221,8 @@ def _sandbox_class():
     from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from fosterreport.formatting import strip_controls
+
     class BoundedCodeGenerator(CodeGenerator):
         """``a ~ b ~ c`` joined through :meth:`ReportSandbox.bounded_join`, slices taken
         through :meth:`ReportSandbox.getitem`."""
@@ -256,8 +260,9 @@ def _sandbox_class():
         code_generator_class = BoundedCodeGenerator
 
         def __init__(self, *args, max_output: int = MAX_BUILT, max_work: int = 20 * MAX_BUILT,
-                     max_steps: int = 100_000, **kwargs):
+                     max_steps: int = 100_000, inert_text: bool = False, **kwargs):
             super().__init__(*args, **kwargs)
+            self.inert_text = inert_text
             self.max_output, self.max_work, self.max_steps = max_output, max_work, max_steps
             self.budget = Budget(max_work, max_steps)
             self.globals.pop("lipsum", None)
@@ -272,6 +277,8 @@ def _sandbox_class():
             size = measure(value)
             check_size(size)
             self.budget.spend(size)
+            if self.inert_text and isinstance(value, str) and not hasattr(value, "__html__"):
+                return strip_controls(value)  # (text from data: no control or bidi character printed)
             return value
 
         def bounded_concat(self, parts) -> str:

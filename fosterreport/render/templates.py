@@ -82,7 +82,8 @@ def gfm_anchor(title: str) -> str:
 
 #: What one render of a report template may build and write: generous for a regional
 #: report of many councils, far from what a machine runs out of.
-TEMPLATE_LIMITS = {"max_output": 200 * MAX_BUILT, "max_work": 400 * MAX_BUILT, "max_steps": 2_000_000}
+TEMPLATE_LIMITS = {"max_output": 200 * MAX_BUILT, "max_work": 400 * MAX_BUILT, "max_steps": 2_000_000,
+                   "inert_text": True}
 
 
 #: The largest template file read (a guard against a wrong file).
