@@ -34,7 +34,7 @@ def markdown_text(text: object) -> str:
     removed, lines joined, every inline marker escaped (no emphasis, link, code span or
     extra table cell), ``<`` and ``>`` as entities (no HTML) and no entity reference."""
     text = strip_controls("" if text is None else str(text))
-    text = re.sub(r"\s*\n\s*", " ", text)
+    text = re.sub(r"\s*\n\s*", " ", text.replace("\t", " "))
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub("&amp;", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")

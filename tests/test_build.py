@@ -161,7 +161,7 @@ def test_a_failed_build_writes_nothing_and_keeps_the_previous_report(built, samp
     shutil.copytree(built["out"], out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(html, project):
+    def broken(html, project, **options):
         raise RenderError("PDF rendering failed: simulated")
 
     monkeypatch.setattr("fosterreport.render.pdf.render_pdf", broken)

@@ -28,12 +28,10 @@ def test_a_pdf_never_loads_what_the_fetcher_refuses(tmp_path):
     html = ('<!DOCTYPE html><html lang="en-GB"><head><title>T</title>'
             '<link rel="stylesheet" href="http://example.invalid/x.css"></head>'
             '<body><h1>T</h1><img alt="outside" src="file:///etc/passwd"></body></html>')
-    data, pages, warnings = render_pdf(html, tmp_path)
-    assert data.startswith(b"%PDF") and pages == 1
-    # both refusals are the fetcher's own (a warning merely naming the file would not do)
-    assert any("blocked by fosterreport: file:///etc/passwd" in w for w in warnings), warnings
-    assert any("blocked by fosterreport: http://example.invalid/x.css" in w for w in warnings), warnings
-    assert b"root:" not in data
+    with pytest.raises(RenderError) as raised:  # both refusals are named: an error, never a silent drop
+        render_pdf(html, tmp_path)
+    assert "'file:///etc/passwd': outside the project folder" in str(raised.value)
+    assert "'http://example.invalid/x.css': not a file of the project" in str(raised.value)
 
 
 def test_logo_outside_the_project_is_refused(tmp_path):

@@ -63,6 +63,9 @@ def test_a_link_to_a_project_file_is_text_and_no_machine_path_reaches_the_pdf(tm
         encoding="utf-8")
     config = make_config(project)
     context = report_context(make_results(), make_extracts(), config)
+    from fosterreport.render.document import draw_charts
+
+    draw_charts(context.charts)  # (an undrawn chart's img would be a resource the PDF refuses)
     html, md = render_html(context, config), render_markdown(context, config)
     assert "See the minutes, " in md and "minutes/panel.pdf" not in md
     assert 'href="minutes/panel.pdf"' not in html and 'href="#s-panel"' in html

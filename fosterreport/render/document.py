@@ -88,11 +88,16 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
     if "pdf" in formats:
         from fosterreport.render.pdf import render_pdf
 
-        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(html, Path(config.base)))
+        data_folder = config.resolve(config.data.path) if config.data.path else None
+        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(
+            html, Path(config.base), excluded=(data_folder,) if data_folder else ()))
         rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
         rendered.outputs["pdf"] = pdf
     if "md" in formats:
-        markdown = timed("Markdown", lambda: render_markdown(context, config, template=f"{template}.md.j2"))
+        from fosterreport.render.safe_markdown import inert_markdown
+
+        markdown = timed("Markdown", lambda: inert_markdown(
+            render_markdown(context, config, template=f"{template}.md.j2")))
         rendered.outputs["md"] = markdown.encode("utf-8")
     if "docx" in formats:
         from fosterreport.render.docx import render_docx

@@ -53,17 +53,44 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+#: Each optional part starts with a character that is not a space, so no two ``\s*`` meet:
+#: a block of spaces is refused in one pass (two adjacent ``\s*`` took quadratic time).
 _RECOMMENDATION = re.compile(
-    r"^\s*(?:\*\*|__)?\s*Recommendations?\s*:?\s*(?:\*\*|__)?\s*:?\s*", re.IGNORECASE)
+    r"\s*+(?:(?:\*\*|__)\s*+)?Recommendations?(?:\s*+:)?(?:\s*+(?:\*\*|__))?(?:\s*+:)?\s*+", re.IGNORECASE)
 _TAG = re.compile(
     r"<!--.*?(?:-->|$)"  # comments
     r"|<!\[CDATA\[.*?(?:\]\]>|$)"
-    r"|</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>",
+    # (an attribute name never holds "<", and the attributes are matched atomically: a
+    # run of unclosed tags is one linear pass, not a rescan from each "<")
+    r"|</?[A-Za-z][A-Za-z0-9:-]*(?>(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>",
     re.DOTALL)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^\s<>]+)>")
 #: Elements whose content goes too (as nh3 drops it from the HTML).
 _WITH_CONTENT = re.compile(r"<(script|style|iframe|object|embed|template|noscript|textarea|title)\b.*?"
                            r"(?:</\1\s*>|$)", re.DOTALL | re.IGNORECASE)
+
+
+#: Characters a narrative may not hold: the C0 controls but tab, line feed and carriage
+#: return, DEL and the C1 controls. They print as nothing, and Markdown's own parsers use
+#: some as placeholders (a NUL, a digit, a NUL once ended the build with an IndexError).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """The line of the first control character of ``text`` and what to say of it, if any."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return line, (f"control character U+{ord(found.group()):04X} at column {column} is not allowed in a "
+                  "narrative; remove it")
+
+
+def _refuse_controls(text: str, name: str) -> None:
+    found = control_character(text)
+    if found:
+        raise RenderError(f"{name}:{found[0]}: {found[1]}")
 
 
 class PlaceholderError(Exception):
@@ -293,6 +320,11 @@ class PeriodView(_Strict):
 
 NAMES = ("kpi", "period", "authority", "service", "committee")
 
+#: The longest text a narrative renders to (twice the longest file), what it may build
+#: in all on the way, and how many loop steps it may take.
+MAX_RENDERED = 2 * MAX_BYTES
+NARRATIVE_LIMITS = {"max_output": MAX_RENDERED, "max_work": 20 * MAX_RENDERED, "max_steps": 100_000}
+
 
 def _environment(sources: dict[str, str]):
     from jinja2 import FunctionLoader, StrictUndefined
@@ -303,7 +335,7 @@ def _environment(sources: dict[str, str]):
         return sources[name], name, lambda: True
 
     return sandbox_class()(loader=FunctionLoader(load), undefined=StrictUndefined,
-                           autoescape=False, keep_trailing_newline=True)
+                           autoescape=False, keep_trailing_newline=True, **NARRATIVE_LIMITS)
 
 
 def _line_of(error: BaseException, name: str) -> int | None:
@@ -322,7 +354,15 @@ def render_placeholders(source: str, name: str, variables: dict[str, Any]) -> st
 
     env = _environment({name: source})
     try:
-        return env.get_template(name).render(**variables)
+        parts, total = [], 0
+        for part in env.get_template(name).generate(**variables):
+            total += len(part)
+            if total > MAX_RENDERED:
+                raise RenderError(f"{name}: the rendered text exceeds {MAX_RENDERED:,} characters")
+            parts.append(part)
+        return "".join(parts)
+    except RenderError:
+        raise
     except TemplateSyntaxError as error:
         raise RenderError(f"{name}:{error.lineno}: placeholder syntax error: {error.message}") from None
     except PlaceholderError as error:
@@ -382,6 +422,7 @@ def markdown_to_html(text: str, caption: str) -> str:
     import markdown
     import nh3
 
+    text = _CONTROL.sub("", text)  # (refused with their place when read; never given to the parser)
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     html = re.sub(r"<(/?)h([1-6])([\s>])", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}{m.group(3)}",
                   html)
@@ -394,8 +435,12 @@ def markdown_to_html(text: str, caption: str) -> str:
     return html.strip()
 
 
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+[\"'(][^)\n]*\)?)?\s*\)")
+# Linear by construction: link text holds no "[" (so a run of "[" is not rescanned from
+# each one), and every quantifier is possessive. They make the common links readable
+# text; the guarantee that no unsafe link is left is :func:`fosterreport.render.safe_markdown.inert_markdown`'s.
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*+)\]\((?:[^()\n]|\([^()\n]*+\))*+\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]*+)\]\(\s*+<?((?:[^()\s<>]|\([^()\s]*+\))*+)>?"
+                      r"(?:\s++(?:\"[^\"\n]*+\"|'[^'\n]*+'|\([^()\n]*+\)))?\s*+\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s.*)?$")
 
 
@@ -433,7 +478,7 @@ def _inert_links(line: str) -> str:
 def markdown_plain(text: str) -> str:
     """Narrative Markdown for the Markdown output: raw HTML removed, images and unsafe
     links made text, headings demoted."""
-    text = _outside_fences(text, _inert_links)
+    text = _outside_fences(_CONTROL.sub("", text), _inert_links)
     autolinks: list[str] = []
 
     def keep(match: re.Match) -> str:
@@ -442,10 +487,10 @@ def markdown_plain(text: str) -> str:
 
     text = _AUTOLINK.sub(keep, text)
     text = _WITH_CONTENT.sub("", text)
-    previous = None
-    while previous != text:  # nested or split tags: strip until nothing changes
-        previous = text
-        text = _TAG.sub("", text)
+    for _ in range(4):  # nested or split tags: strip a few times; what is left is made inert
+        previous, text = text, _TAG.sub("", text)
+        if previous == text:
+            break
     text = text.replace("<", "&lt;")
     text = re.sub("\x00(\\d+)\x00", lambda m: autolinks[int(m.group(1))], text)
     text = _setext_to_atx(text)
@@ -474,25 +519,27 @@ def _narrative(text: str, caption: str, source: str | None) -> "Narrative":
 
 
 def read_narrative(path: Path, folder: Path, name: str) -> bytes:
-    """The bytes of one narrative file, refused (a RenderError naming it) when it is over
+    """The bytes of one narrative file, read with no symbolic link followed
+    (:func:`~fosterreport.render.safe_open.read_inside`: a link is refused, so nothing
+    outside the project is read), refused (a RenderError naming it) when it is over
     :data:`MAX_BYTES` — checked before reading, and again by reading one byte past the
-    limit, so a huge or growing file is never read whole — or when it is a symlink that
-    leads out of the narrative folder (nothing outside the project's folders is read)."""
+    limit, so a huge or growing file is never read whole — or not a regular file."""
+    from fosterreport.render.safe_open import NotInside, TooLarge, read_inside
+
     try:
-        if not path.resolve().is_relative_to(folder.resolve()):
-            raise RenderError(f"{name}: a link to a file outside {folder.name}/ ({path.resolve()}); "
-                              "narrative files must be in the narrative folder")
-        if not path.is_file():  # (a FIFO would block the build forever)
-            raise RenderError(f"{name}: not a regular file")
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+        try:  # (a file of a subfolder, implications/risk.md, is read part by part)
+            parts = Path(os.path.abspath(path)).relative_to(os.path.abspath(folder)).parts
+        except ValueError:
+            raise NotInside(f"not a file of the {Path(folder).name}/ folder") from None
+        return read_inside(Path(folder).resolve(), parts, MAX_BYTES)
+    except TooLarge as error:
+        raise RenderError(f"{name}: {error.size:,} bytes, over the limit of {MAX_BYTES // 1024} KB "
+                          "for a narrative; is this the right file?") from None
+    except NotInside as why:
+        raise RenderError(f"{name}: {why}; narrative files must be files of the "
+                          f"{Path(folder).name}/ folder") from None
     except OSError as error:
         raise RenderError(f"{name}: cannot be read: {error.strerror or error}") from None
-    if size > MAX_BYTES or len(data) > MAX_BYTES:
-        raise RenderError(f"{name}: {max(size, len(data)):,} bytes, over the limit of {MAX_BYTES // 1024} KB "
-                          "for a narrative; is this the right file?")
-    return data
 
 
 def placeholder_variables(figures: "Figures", cover) -> dict[str, Any]:
@@ -513,7 +560,9 @@ def narrative_text(path: Path, folder: Path, name: str, variables: dict[str, Any
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RenderError(f"{name}: not UTF-8 text") from None
+    _refuse_controls(source, name)
     text = render_placeholders(source, name, variables)
+    _refuse_controls(text, name)  # (one an expression wrote: '\x00', placed in the text it made)
     for url in relative_links(text):
         notices.append(f"{name}: the link to {url[:60]!r} is printed as text: a link to a project file "
                        f"would put this machine's path into the PDF (link to an https:// address)")

@@ -3,8 +3,10 @@
 * ``pdf_variant="pdf/ua-1"``: a tagged PDF (structure tree, ``/MarkInfo``), ``/Lang``
   from ``<html lang>``, ``/Title`` from ``<title>``; each chart is an ``img`` whose
   ``alt`` becomes the ``/Alt`` of its Figure.
-* A restricted URL fetcher: ``data:`` URIs, and files inside the project folder only.
-  Nothing is fetched from the network, and nothing outside the project is read.
+* A restricted URL fetcher: ``data:`` URIs, and the images, stylesheets and fonts of the
+  project folder (never the data folder), each opened once by the fetcher with symlinks
+  refused and handed to WeasyPrint as bytes. Nothing is fetched from the network, nothing
+  outside the project is read, no file is attached; a refusal is an error naming the URL.
 * Stable bytes: the metadata dates come from ``<meta name=dcterms.created/modified>``,
   which the template fills with the meeting date (or ``SOURCE_DATE_EPOCH``), never now.
 """
@@ -24,27 +26,95 @@ from fosterreport.exceptions import RenderError
 PDF_VARIANT = "pdf/ua-1"
 
 
-def restricted_fetcher(root: Path):
-    """A WeasyPrint URL fetcher allowing ``data:`` and files under ``root`` only."""
-    from weasyprint.urls import URLFetcher
+#: What the PDF may load from the project, by extension: images, stylesheets and fonts.
+#: An extract (``.csv``, ``.xlsx``) or any other file is never served, wherever it is.
+ASSET_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".webp": "image/webp", ".css": "text/css", ".woff": "font/woff",
+               ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf"}
+#: The largest asset read (a guard against a wrong file).
+MAX_ASSET_BYTES = 20 * 1024 * 1024
+
+
+class Refused(Exception):
+    """A resource the PDF may not load; the message says why."""
+
+
+def read_asset(root: Path, path: str, excluded: tuple[Path, ...] = ()) -> tuple[bytes, str]:
+    """The bytes and type of the project asset at absolute ``path``, opened once, by the
+    fetcher itself with no link followed (:func:`~fosterreport.render.safe_open.read_inside`):
+    no component can be (or become, while the PDF renders) a link out of the project,
+    and what was checked is what is read."""
+    from pathlib import PurePosixPath
+
+    from fosterreport.render.safe_open import NotInside, read_inside
+
+    pure = PurePosixPath(path)
+    if not pure.is_absolute() or not pure.is_relative_to(root.as_posix()):
+        raise Refused("outside the project folder")
+    parts = pure.relative_to(root.as_posix()).parts
+    if not parts or any(part in ("", ".", "..") for part in parts):
+        raise Refused("not a file of the project")
+    for folder in excluded:
+        if pure.is_relative_to(folder.as_posix()):
+            raise Refused(f"in the {folder.name}/ folder, whose files never reach an output")
+    mime = ASSET_TYPES.get(PurePosixPath(parts[-1]).suffix.lower())
+    if mime is None:
+        raise Refused("not an image, stylesheet or font (" + ", ".join(sorted(ASSET_TYPES)) + ")")
+    try:
+        data = read_inside(root, parts, MAX_ASSET_BYTES)
+    except NotInside as why:
+        raise Refused(str(why)) from None
+    except OSError as error:
+        raise Refused(error.strerror or str(error)) from None
+    return data, mime
+
+
+def restricted_fetcher(root: Path, excluded: tuple[Path, ...] = (), refused: list[str] | None = None):
+    """A WeasyPrint URL fetcher serving ``data:`` URIs and the project's own assets
+    (:func:`read_asset`) only, as bytes it read itself (WeasyPrint is never handed a
+    path it could open again). Each refusal is added to ``refused``."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = Path(root).resolve()
+    excluded = tuple(Path(folder).resolve() for folder in excluded)
+    refusals = refused if refused is not None else []
+
+    class Bytes(URLFetcherResponse):
+        path = None  # (no file for WeasyPrint to read again later: it has the bytes)
 
     class RestrictedFetcher(URLFetcher):
         def __init__(self):
-            super().__init__(timeout=5, allowed_protocols={"data", "file"}, allow_redirects=False)
+            super().__init__(timeout=5, allowed_protocols={"data"}, allow_redirects=False)
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    return super().fetch(url, headers)
-            raise ValueError(f"blocked by fosterreport: {url[:80]}")
+            try:
+                if scheme != "file":
+                    raise Refused("not a file of the project (nothing is fetched from the network)")
+                data, mime = read_asset(root, unquote(urlsplit(url).path), excluded)
+            except Refused as why:
+                refusals.append(f"{_shown(url)!r}: {why}")
+                raise ValueError(f"blocked by fosterreport: {_shown(url)}") from None
+            return Bytes(url, data, {"Content-Type": mime})
 
     return RestrictedFetcher()
+
+
+def _shown(url: str) -> str:
+    """At most 60 characters of ``url``: its start and its end, which names the file."""
+    return url if len(url) <= 60 else f"{url[:24]}…{url[-35:]}"
+
+
+def _attachments(document) -> list[str]:
+    """The files the document would embed (``<link rel=attachment>``, ``<a rel=attachment>``):
+    none is allowed, whatever it names, so that no extract can ever be attached."""
+    found = ["<link rel=attachment>: an attachment (a report embeds no files)"] * len(document.metadata.attachments)
+    for page in document.pages:
+        found += [f"{_shown(str(target))!r}: an attachment (a report embeds no files)"
+                  for kind, target, *_ in page.links if kind == "attachment"]
+    return found
 
 
 _CREATED = re.compile(r'<meta name="dcterms.created" content="(\d{4}-\d{2}-\d{2})')
@@ -82,8 +152,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, project: Path) -> tuple[bytes, int, list[str]]:
-    """The PDF bytes, its page count, and WeasyPrint's warnings (blocked resources…)."""
+def render_pdf(html: str, project: Path, excluded: tuple[Path, ...] = ()) -> tuple[bytes, int, list[str]]:
+    """The PDF bytes, its page count, and WeasyPrint's warnings. A resource the fetcher
+    refuses, or any attachment, is a RenderError naming each (never a silent drop);
+    nothing in ``excluded`` (the data folder) is ever read."""
     try:
         from weasyprint import HTML
     except Exception as error:  # pragma: no cover - a broken installation
@@ -93,9 +165,16 @@ def render_pdf(html: str, project: Path) -> tuple[bytes, int, list[str]]:
     logger.addHandler(collect)
     try:
         project = Path(project).resolve()
+        refused: list[str] = []
         with pinned_font_dates(html):
             document = HTML(string=html, base_url=project.as_uri() + "/",
-                            url_fetcher=restricted_fetcher(project)).render(pdf_variant=PDF_VARIANT)
+                            url_fetcher=restricted_fetcher(project, excluded, refused)).render(pdf_variant=PDF_VARIANT)
+            refused += _attachments(document)
+            if refused:  # (before anything is written, and before any attachment is read)
+                raise RenderError("PDF: a template or the logo asks for what the PDF may not load: "
+                                  + "; ".join(dict.fromkeys(refused))
+                                  + ". It may use data: URIs and images, stylesheets and fonts of the project "
+                                    "folder only (see docs/choices.md)")
             data = document.write_pdf(pdf_variant=PDF_VARIANT)
         return data, len(document.pages), collect.messages
     except RenderError:

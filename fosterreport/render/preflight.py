@@ -108,7 +108,7 @@ def check_narratives(folder: Path, config: "Config") -> list[Problem]:
     from fosterreport.context import SECTION_IDS
     from fosterreport.context.sections import FURNITURE, IMPLICATIONS_FOLDER, author_names, misspelling
     from fosterreport.periods import make_period
-    from fosterreport.render.narrative import KpiNamespace, PeriodView, _closest, read_narrative
+    from fosterreport.render.narrative import KpiNamespace, PeriodView, _closest, control_character, read_narrative
     from fosterreport.render.templates import md
 
     council = config.council()
@@ -146,6 +146,10 @@ def check_narratives(folder: Path, config: "Config") -> list[Problem]:
         except UnicodeDecodeError as error:
             line = error.object[:error.start].count(b"\n") + 1
             problems.append(Problem(name, line, None, "narrative-unreadable", "not UTF-8 text"))
+            continue
+        control = control_character(source)
+        if control:
+            problems.append(Problem(name, control[0], None, "narrative-unreadable", control[1]))
             continue
         problems += check_narrative(source, name, variables)
     return problems
@@ -250,32 +254,26 @@ def _without(name: str, message: str) -> str:
 
 def check_templates(folder: Path, base: Path) -> list[Problem]:
     """Every file of the templates folder compiled in the report's sandbox, the templates
-    it includes or extends found, and none of them a link to a file outside the project."""
+    it includes or extends found, none of them a symbolic link (read as the build reads them)."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, meta
 
-    from fosterreport.render.templates import environment_for_folders
+    from fosterreport.render.templates import environment_for_folders, read_template
 
     problems: list[Problem] = []
-    project = Path(base).resolve()
+    root = Path(folder).resolve()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         relative = path.relative_to(folder).as_posix()
         shown = f"{folder.name}/{relative}"
-        try:
-            resolved = path.resolve()
-            outside = not resolved.is_relative_to(project)
-        except (OSError, RuntimeError) as error:
-            problems.append(Problem(shown, None, None, "template-outside", f"cannot be used: {error}"))
-            continue
-        if outside:
+        if path.is_symlink():
             problems.append(Problem(shown, None, None, "template-outside",
-                                    "a link to a file outside the project folder; templates must be inside it"))
+                                    "a symbolic link; templates must be files of the templates folder, not links"))
             continue
-        if not path.is_file():
-            continue
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(shown, None, None, "template-syntax", f"cannot be read as UTF-8 text: {error}"))
+        try:  # (read as a build reads it: a link anywhere on the way is refused)
+            source = read_template(root, relative)
+        except (RenderError, TemplateNotFound) as error:
+            message = _without(f"template {shown}", str(error)) if isinstance(error, RenderError) else "not found"
+            problems.append(Problem(shown, None, None, "template-outside" if "link" in message else "template-syntax",
+                                    message))
             continue
         env = environment_for_folders([folder], "md" if relative.endswith(".md.j2") else "html")
         try:
@@ -288,6 +286,9 @@ def check_templates(folder: Path, base: Path) -> list[Problem]:
                 continue  # a name computed while rendering (section_templates): checked then
             try:
                 env.loader.get_source(env, referenced)
+            except RenderError as error:
+                problems.append(Problem(shown, None, None, "template-outside",
+                                        f"includes {referenced!r}: " + str(error).removeprefix("template ")))
             except TemplateNotFound:
                 problems.append(Problem(shown, None, None, "template-syntax",
                                         f"includes or extends {referenced!r}, which is neither in {folder.name}/ "

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fosterreport.exceptions import RenderError
+from fosterreport.text import markdown_code, markdown_text
+from fosterreport.render.sandbox import MAX_BUILT, sandbox_class  # noqa: F401 (the one sandbox, for both)
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -50,9 +52,8 @@ def template_folders(config: "Config | None") -> list[Path]:
 # -- Markdown escaping filters ------------------------------------------------------------
 
 def md(text: Any) -> str:
-    """Inline text made safe for Markdown (:func:`fosterreport.text.markdown_text`)."""
-    from fosterreport.text import markdown_text
-
+    """Inline text made safe for Markdown: controls removed, special characters escaped,
+    HTML inert (:func:`fosterreport.text.markdown_text`)."""
     return markdown_text(text)
 
 
@@ -66,8 +67,6 @@ def md_rule(table) -> str:
 
 
 def md_row(row) -> str:
-    from fosterreport.text import markdown_code
-
     header = md(row.header) + (f" ({markdown_code(row.code)})" if getattr(row, "code", None) else "")
     cells = [header] + [md(c.text) for c in row.cells]
     if row.total:
@@ -81,84 +80,50 @@ def gfm_anchor(title: str) -> str:
     return slug.replace(" ", "-")
 
 
-#: The longest string or list one expression in a template or narrative may build.
-#: Jinja's sandbox stops escapes (no ``__class__``, ``__globals__``, ``str.format``
-#: attribute tricks, ``|attr`` to private names) but not an expression that builds a
-#: gigabyte; these bound the usual ones: ``'a' * 10**9``, ``9 ** 10**9``,
-#: ``'%0999999999d' % 1`` (and ``|format``), ``'x'.ljust(10**9)``, ``|center(10**9)``.
-MAX_BUILT = 1_000_000
-_FORMAT_WIDTH = re.compile(r"%[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+#: What one render of a report template may build and write: generous for a regional
+#: report of many councils, far from what a machine runs out of.
+TEMPLATE_LIMITS = {"max_output": 200 * MAX_BUILT, "max_work": 400 * MAX_BUILT, "max_steps": 2_000_000,
+                   "inert_text": True}
 
 
-def _sandbox_class():
-    """:class:`~jinja2.sandbox.SandboxedEnvironment` with the size bounds above: the one
-    environment class for report templates and narrative placeholders alike."""
-    import numbers
-
-    from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    def check_format(text: str) -> None:
-        for match in _FORMAT_WIDTH.finditer(text):
-            for size in match.groups():
-                if size == "*" or (size and int(size) > 1000):
-                    raise SecurityError("%-format widths over 1000 (or given by *) are not allowed")
-
-    def check_size(size) -> None:
-        if isinstance(size, numbers.Number) and size > MAX_BUILT:
-            raise SecurityError(f"building a string or list longer than {MAX_BUILT:,} is not allowed")
-
-    def safe_format(value, *args, **kwargs):
-        from jinja2.filters import do_format
-
-        check_format(str(value))
-        return do_format(value, *args, **kwargs)
-
-    def safe_center(value, width=80):
-        from jinja2.filters import do_center
-
-        check_size(width)
-        return do_center(value, width)
-
-    class ReportSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.filters.update(format=safe_format, center=safe_center)
-
-        def call_binop(self, context, operator, left, right):
-            if operator == "**" and isinstance(right, numbers.Number) and abs(right) > 64:
-                raise SecurityError("powers above 64 are not allowed")
-            if operator == "*":
-                for sequence, times in ((left, right), (right, left)):
-                    if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
-                        check_size(len(sequence) * times)
-                if isinstance(left, int) and isinstance(right, int):
-                    check_size(left.bit_length() + right.bit_length())
-            if operator == "%" and isinstance(left, str):
-                check_format(left)
-            return super().call_binop(context, operator, left, right)
-
-        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-            if getattr(__obj, "__name__", "") in ("ljust", "rjust", "center", "zfill", "expandtabs") \
-                    and isinstance(getattr(__obj, "__self__", None), str):
-                for size in args:
-                    check_size(size)
-            return super().call(__context, __obj, *args, **kwargs)
-
-    return ReportSandbox
+#: The largest template file read (a guard against a wrong file).
+MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
-_SANDBOX = None
+def read_template(folder: Path, name: str) -> str:
+    """The text of template ``name`` (``sections/x.html``) of ``folder``, read with no
+    symbolic link followed; :class:`~jinja2.TemplateNotFound` when it is not there, a
+    RenderError naming it when it is a link, not a file, too large or not UTF-8."""
+    from jinja2 import TemplateNotFound
+
+    from fosterreport.render.safe_open import NotInside, read_inside
+
+    shown = f"{folder.name}/{name}"
+    try:
+        data = read_inside(folder, name.split("/"), MAX_TEMPLATE_BYTES)
+    except FileNotFoundError:
+        raise TemplateNotFound(name) from None
+    except NotInside as why:
+        raise RenderError(f"template {shown}: {why}; templates must be files of the templates folder") from None
+    except OSError as error:
+        raise RenderError(f"template {shown}: cannot be read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RenderError(f"template {shown}: not UTF-8 text") from None
 
 
-def sandbox_class():
-    """The report's sandboxed environment class (made once: Jinja is imported lazily)."""
-    global _SANDBOX
-    if _SANDBOX is None:
-        _SANDBOX = _sandbox_class()
-    return _SANDBOX
+def folder_loader(folder: Path):
+    """A Jinja loader of ``folder`` (resolved once, here) through :func:`read_template`."""
+    from jinja2 import BaseLoader
+
+    root = Path(folder).resolve()
+
+    class FolderLoader(BaseLoader):
+        def get_source(self, environment, template):
+            return read_template(root, template), str(root / template), lambda: True
+
+    return FolderLoader()
 
 
 #: The file extension of each kind of template.
@@ -184,15 +149,15 @@ def environment(config: "Config | None", kind: str):
 def environment_for_folders(folders: list[Path], kind: str):
     """:func:`environment` over the templates of ``folders`` (the first that has a name
     wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, StrictUndefined
 
     builtin = builtin_templates()
     folders = list(folders) + ([builtin] if builtin not in folders else [])
-    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders])
+    loader = ChoiceLoader([folder_loader(folder) for folder in folders])
     env = sandbox_class()(
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **TEMPLATE_LIMITS)
     env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor)
     env.globals["section_templates"] = lambda section: section_templates(section, kind)
     return env
