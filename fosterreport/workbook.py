@@ -14,8 +14,8 @@ Rows keep their number on the sheet (the header's row first), so problems say
 calamine holds a sheet as a dense grid from its first used cell to its last, so a file of
 two cells at ``A1`` and ``XFD1048576`` would ask for 17 billion cells and abort the
 process. Before calamine opens the sheet, the sheet's XML is streamed once through the
-standard library's zip reader (which also enforces the declared sizes) and the grid its
-cell references span is bounded by :data:`MAX_CELLS`.
+standard library's zip reader (which also enforces the declared sizes) and the grid from
+``A1`` to its farthest cell reference is bounded by :data:`MAX_CELLS`.
 """
 
 from __future__ import annotations
@@ -120,8 +120,7 @@ def check_grid(archive: zipfile.ZipFile, member: str) -> None:
     if info.file_size > MAX_SHEET_XML_BYTES:
         raise Unreadable("too-large", f"the sheet is {info.file_size:,} bytes unpacked; the limit is "
                                       f"{MAX_SHEET_XML_BYTES:,} (is this the right file?)")
-    rows = [None, None]
-    cols = [None, None]
+    height = width = 0  # counted from A1: the grid calamine's rows are given from
     tail = b""
     try:
         with archive.open(info) as stream:
@@ -129,22 +128,15 @@ def check_grid(archive: zipfile.ZipFile, member: str) -> None:
                 text = tail + chunk
                 cut = text.rfind(b"<")  # a reference may straddle two chunks: keep the last tag
                 for kind, letters, digits in _REFERENCE.findall(text, 0, cut if cut > 0 else len(text)):
-                    row = int(digits)
-                    rows = [row if rows[0] is None else min(rows[0], row), row if rows[1] is None else max(rows[1], row)]
+                    height = max(height, int(digits))
                     if kind == b"c" and letters:
-                        col = _column_number(letters)
-                        cols = [col if cols[0] is None else min(cols[0], col),
-                                col if cols[1] is None else max(cols[1], col)]
+                        width = max(width, _column_number(letters))
                 tail = text[cut:] if cut > 0 else b""
                 if len(tail) > 1 << 20:  # no tag is that long: the file is not a sheet
                     tail = b""
     except (zipfile.BadZipFile, OSError, EOFError) as error:  # (a wrong CRC or size, a bad stream)
         raise Unreadable("unreadable-file", f"the file is not a readable Excel workbook ({error})") from None
-    if rows[0] is None:
-        return
-    height = rows[1] - rows[0] + 1
-    width = 1 if cols[0] is None else cols[1] - cols[0] + 1
-    if height * width > MAX_CELLS:
+    if height * max(width, 1) > MAX_CELLS:
         raise Unreadable("too-large", f"the sheet's cells span {height:,} rows by {width:,} columns; the limit is "
                                       f"{MAX_CELLS:,} cells (is this the right file?)")
 
@@ -178,10 +170,8 @@ def read_sheet(data: bytes, sheet: str | None, max_rows: int) -> Sheet:
         if found.height - 1 > max_rows:
             raise Unreadable("too-large", f"the sheet has {found.height - 1:,} rows after its header; the limit "
                                           f"is {max_rows:,} (is this the right file?)")
-        first_row = found.start[0] + 1 if found.start else 1
-        cells = found.iter_rows()
         result = Sheet(name=sheet)
-        for number, row in enumerate(cells, start=first_row):
+        for number, row in enumerate(found.iter_rows(), start=1):  # (from row 1, blank rows above included)
             if not any(value != "" for value in row):
                 continue
             if not result.header:
