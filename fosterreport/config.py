@@ -235,6 +235,10 @@ class DataSettings(Section):
         {}, examples=[{"deregistration_reason": {"RET": "RESIGNED"}}],
         description='Local values mapped to contract codes, per coded column (or "<file>.<column>" '
                     "for one extract only).")
+    sheets: dict[str, str] = Field(
+        {}, examples=[{"households": "Carers"}],
+        description="The worksheet to read, per extract saved as an Excel .xlsx workbook. Otherwise its "
+                    "first sheet.")
     coverage: dict[str, date] = Field(
         {}, examples=[{"visits": date(2021, 4, 1)}],
         description="The day an extract's export begins, where it is known. Otherwise a file covers from "
@@ -249,6 +253,16 @@ class DataSettings(Section):
 
         _fail("coverage", [_problem((name,), f"[data.coverage] {clip(name)}: no such extract{_hint(name, EXTRACTS)}")
                            for name in value if name not in EXTRACTS])
+        return value
+
+    @field_validator("sheets", mode="after")
+    @classmethod
+    def _known_sheet_extracts(cls, value: dict[str, str]) -> dict[str, str]:
+        """Each ``[data.sheets]`` key names an extract."""
+        from fosterreport.contract import EXTRACTS
+
+        _fail("sheets", [_problem((name,), f"[data.sheets] {name}: no such extract{_hint(name, EXTRACTS)}")
+                         for name in value if name not in EXTRACTS])
         return value
 
     @field_validator("columns", mode="after")

@@ -1,8 +1,11 @@
 """Reading extract files: discovery, encodings, headers, and every cell as text.
 
 This stage knows nothing of types. It finds each contract file in a folder (names are
-case-insensitive, ``.csv`` or tab-separated ``.tsv``), decodes the bytes (UTF-8 with or
-without BOM, UTF-16 with BOM, Windows-1252 as a warned fallback), maps the headers onto
+case-insensitive, ``.csv``, tab-separated ``.tsv``, or an Excel ``.xlsx`` workbook, read
+by :mod:`fosterreport.workbook`), decodes the bytes (UTF-8 with or without BOM, UTF-16
+with BOM, Windows-1252 as a warned fallback), finds the delimiter from the header line
+(``,`` or for ``.tsv`` tab; a ``;``, ``|`` or tab that the header uses more is read, with
+a warning), maps the headers onto
 the contract's columns through their aliases, and reads the mapped columns — only those:
 extra columns such as names and addresses are dropped at the door — as pyarrow strings.
 
@@ -30,6 +33,7 @@ import pyarrow.csv as pacsv
 from fosterreport.contract import EXTRACTS, ColumnSpec, Record, columns
 from fosterreport.exceptions import UsageError
 from fosterreport.problems import Problem
+from fosterreport.values import QUOTED_CHARS, without_unsafe_characters
 
 #: Refuse files larger than this before reading them (memory stays bounded).
 MAX_FILE_BYTES = 1 << 30
@@ -39,6 +43,11 @@ MAX_FILE_BYTES = 1 << 30
 MAX_ROWS = 2_000_000
 #: Refuse single cells longer than this (a corrupt export, not a council's data).
 MAX_FIELD_CHARS = 10_000
+#: Refuse a header of more cells than this: Excel's own limit of columns, so more is a
+#: corrupt file (and a million header cells would make a million-name message).
+MAX_COLUMNS = 16_384
+#: Messages list at most this many of a file's headers, then count the rest.
+LISTED_HEADERS = 8
 #: List at most this many problems of one kind in one column of one file, then count
 #: the rest in one more problem: a corrupt million-row file must not make millions of
 #: messages (memory), and nobody reads past the first thousand.
@@ -55,6 +64,10 @@ class RawExtract:
     name: str
     model: type[Record]
     path: Path
+    #: The worksheet read, for a workbook (problems then name it: ``households.xlsx[Sheet1]``).
+    sheet: str | None = None
+    #: The header's line (or, in a workbook, its row).
+    header_line: int = 1
     encoding: str = "utf-8"
     sha256: str = ""
     headers: list[str] = field(default_factory=list)
@@ -66,7 +79,7 @@ class RawExtract:
 
     @property
     def file(self) -> str:
-        return self.path.name
+        return self.path.name if self.sheet is None else f"{self.path.name}[{self.sheet}]"
 
     def problem(self, rule: str, message: str, line: int | None = None, column: str | None = None,
                 severity: str = "error") -> None:
@@ -96,7 +109,9 @@ def header_key(text: str) -> str:
 
 
 #: The suffixes of the files read as extracts.
-READ = ("csv", "tsv")
+READ = ("csv", "tsv", "xlsx")
+#: The delimiters a header line may use (the file's suffix says which is expected).
+DELIMITERS = (",", ";", "|", "\t")
 #: The suffixes of files that look like a table: one whose name is not an extract's is
 #: named in a warning (a misspelt ``vists.csv`` would otherwise drop a section silently).
 TABLE_SUFFIXES = READ + ("xlsx", "xls", "xlsm", "ods")
@@ -105,7 +120,7 @@ TABLE_SUFFIXES = READ + ("xlsx", "xls", "xlsm", "ods")
 def _not_an_extract(name: str, stem: str, suffix: str) -> Problem:
     """The ``unknown-file`` warning for ``name``, with the extract it most resembles."""
     if stem in EXTRACTS:
-        message = "not read: extracts are read from .csv or .tsv files (save it as CSV, UTF-8)"
+        message = "not read: extracts are read from .csv, .tsv or .xlsx files (save it as .xlsx or CSV, UTF-8)"
     else:
         close = difflib.get_close_matches(stem, list(EXTRACTS), n=1, cutoff=0.6)
         if not close:  # Complaints_2024: the name before a date or a copy's number
@@ -243,12 +258,56 @@ def _records_by_csv_module(data: bytes, delimiter: str) -> tuple[np.ndarray, np.
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
     lines, fields = [], []
     start = 1
-    for row in reader:
-        if row:
-            lines.append(start)
-            fields.append(len(row))
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            if row:
+                lines.append(start)
+                fields.append(len(row))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise CellTooLong(start) from None
+        raise
     return np.array(lines, dtype=np.int64), np.array(fields, dtype=np.int64)
+
+
+class CellTooLong(Exception):
+    """A cell longer than the csv module reads (131,072 characters), in the record that
+    starts on ``line``. The limit is the module's default, kept: raising it would let one
+    cell of a corrupt file take the whole file's size again in memory."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _shown(header: str) -> str:
+    """A header as a message quotes it: at most 60 characters, control characters removed."""
+    text = without_unsafe_characters(header)
+    return f"'{text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS - 1] + chr(0x2026)}'"
+
+
+def _listed(headers: list[str]) -> str:
+    """The first :data:`LISTED_HEADERS` headers, each cut short, then how many more."""
+    if not headers:
+        return "none"
+    shown = ", ".join(_shown(h)[1:-1] for h in headers[:LISTED_HEADERS])
+    rest = len(headers) - LISTED_HEADERS
+    return shown + (f" and {rest:,} more" if rest > 0 else "")
+
+
+def _check_header(raw: RawExtract) -> bool:
+    """Whether the header is within the limits (else a ``too-large`` problem on its line)."""
+    if len(raw.headers) > MAX_COLUMNS:
+        raw.problem("too-large", f"the header has {len(raw.headers):,} cells; the limit is {MAX_COLUMNS:,} "
+                                 "(is this the right file?)", raw.header_line)
+        return False
+    for position, header in enumerate(raw.headers, start=1):
+        if len(header) > MAX_FIELD_CHARS:
+            raw.problem("too-large", f"header cell {position} is longer than {MAX_FIELD_CHARS:,} characters",
+                        raw.header_line)
+            return False
+    return True
 
 
 def _column_map(raw: RawExtract, extra_aliases: dict[str, list[str]]) -> dict[str, int]:
@@ -264,24 +323,30 @@ def _column_map(raw: RawExtract, extra_aliases: dict[str, list[str]]) -> dict[st
         if spec is None:
             continue
         if spec.name in positions:
-            raw.problem("ambiguous-column", f"headers '{raw.headers[positions[spec.name]]}' and "
-                                            f"'{header}' both mean {spec.name}", 1, spec.name)
+            raw.problem("ambiguous-column", f"headers {_shown(raw.headers[positions[spec.name]])} and "
+                                            f"{_shown(header)} both mean {spec.name}", raw.header_line, spec.name)
             continue
         positions[spec.name] = position
     keys = [header_key(h) for h in raw.headers]
     for spec in specs:
         if spec.required and spec.name not in positions:
             close = difflib.get_close_matches(spec.name, keys, n=1, cutoff=0.6)
-            hint = f"; did you mean '{raw.headers[keys.index(close[0])]}'?" if close else ""
+            hint = f"; did you mean {_shown(raw.headers[keys.index(close[0])])}?" if close else ""
             raw.problem("missing-column", f"required column {spec.name} not found (columns found: "
-                                          f"{', '.join(raw.headers) or 'none'}){hint}", 1, spec.name)
+                                          f"{_listed(raw.headers)}){hint}", raw.header_line, spec.name)
     raw.found = {name: raw.headers[pos] for name, pos in positions.items()}
     return positions
 
 
-def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | None = None) -> RawExtract:
-    """Read one file's contract columns as text, with line numbers and reading problems."""
+def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | None = None,
+                 sheet: str | None = None) -> RawExtract:
+    """Read one file's contract columns as text, with line numbers and reading problems.
+
+    ``sheet``: the worksheet to read when the file is a workbook (else its first)."""
     raw = RawExtract(name=name, model=EXTRACTS[name], path=path)
+    if sheet is not None and path.suffix.lower() != ".xlsx":
+        raw.problem("config", f"[data.sheets] names sheet {_shown(sheet)}, but this is not a workbook: "
+                                    "the setting is not used", severity="warning")
     data = _read_bytes(raw)
     if data is None:
         return raw
@@ -289,9 +354,41 @@ def read_extract(name: str, path: Path, extra_aliases: dict[str, list[str]] | No
     # while it is read gives figures and a SHA-256 that still belong together.
     digest = _sha256_meanwhile(data)
     try:
+        if path.suffix.lower() == ".xlsx":
+            return _read_workbook(raw, data, sheet, extra_aliases)
         return _read_text(raw, data, path, extra_aliases)
     finally:
         raw.sha256 = digest()
+
+
+def _read_workbook(raw: RawExtract, data: bytes, sheet: str | None,
+                   extra_aliases: dict[str, list[str]] | None) -> RawExtract:
+    """:func:`read_extract` for a workbook: one sheet's cells as the text a CSV would hold."""
+    from fosterreport import workbook
+
+    try:
+        found = workbook.read_sheet(data, sheet, MAX_ROWS)
+    except workbook.Unreadable as error:
+        raw.problem(error.rule, error.message)
+        return raw
+    raw.sheet, raw.encoding = found.name, "xlsx"
+    if not found.header:
+        raw.problem("empty-file", "the sheet is empty (not even a header row)", 1)
+        return raw
+    raw.headers, raw.header_line = found.header, found.header_row
+    if not _check_header(raw):
+        return raw
+    positions = _column_map(raw, extra_aliases or {})
+    if any(p.rule == "missing-column" for p in raw.problems):
+        return raw
+    texts = found.columns(list(positions.values()))
+    raw.table = pa.table({column: pa.array(texts[pos], pa.string()) for column, pos in positions.items()}
+                         if positions else {"_": pa.nulls(len(found.rows), pa.string())})
+    if not positions:
+        raw.table = raw.table.drop(["_"])
+    raw.lines = np.array(found.row_numbers, dtype=np.int64)
+    _check_field_lengths(raw)
+    return raw
 
 
 #: Files at least this large are hashed on another thread while they are checked and
@@ -332,15 +429,21 @@ def _read_text(raw: RawExtract, data: bytes, path: Path, extra_aliases: dict[str
         raw.problem("too-large", f"the file has {lines - 1:,} rows after its header; the limit is "
                                  f"{MAX_ROWS:,} (is this the right file?)")
         return raw
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    first_line = text[:text.find(b"\n") % (len(text) + 1)].decode("utf-8")  # (find is -1 on one line)
+    delimiter = _delimiter(raw, first_line, "\t" if path.suffix.lower() == ".tsv" else ",")
     if b'"' in text and text.count(b'"') % 2:  # an odd number of quotes: maybe one never closes (or a stray 5'10")
         opened = _unclosed_quote(text, delimiter)
         if opened is not None:
             raw.problem("unreadable-file", f"the quoted field that starts on line {opened} is never closed "
                                            "(a missing closing quote would swallow the rest of the file)", opened)
             return raw
-    first_line = text[:text.find(b"\n") % (len(text) + 1)].decode("utf-8")  # (find is -1 on one line)
-    raw.headers = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    try:
+        raw.headers = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    except csv.Error:  # a header cell over the csv module's limit (131,072 characters)
+        raw.problem("too-large", f"a header cell is longer than {MAX_FIELD_CHARS:,} characters", 1)
+        return raw
+    if not _check_header(raw):
+        return raw
     positions = _column_map(raw, extra_aliases or {})
     if any(p.rule == "missing-column" for p in raw.problems):
         return raw
@@ -395,6 +498,21 @@ def _read_text(raw: RawExtract, data: bytes, path: Path, extra_aliases: dict[str
     return raw
 
 
+def _delimiter(raw: RawExtract, header: str, expected: str) -> str:
+    """The delimiter the header line uses: ``expected`` unless another of :data:`DELIMITERS`
+    appears in it more often (Excel in a European locale saves "CSV" with ``;``), which is
+    then used, with a warning naming it. Counted on the header alone: the contract's
+    column names hold none of these characters, and data cells may (``"1,234.50"``)."""
+    counts = {candidate: header.count(candidate) for candidate in DELIMITERS}
+    found = max(DELIMITERS, key=lambda candidate: (counts[candidate], candidate == expected))
+    if counts[found] <= counts[expected]:
+        return expected
+    names = {",": "commas", ";": "semicolons", "|": "pipes (|)", "\t": "tabs"}
+    raw.problem("other-delimiter", f"the cells are separated by {names[found]}, not {names[expected]}; "
+                                   f"read so", 1, severity="warning")
+    return found
+
+
 def _read_bytes(raw: RawExtract) -> bytes | None:
     """The file's bytes, read once and never more than the limit; None (with a problem
     recorded) when it is too large or cannot be read.
@@ -439,6 +557,9 @@ def _lines_and_ragged_rows(raw: RawExtract, text: bytes, delimiter: str, rows: i
     """
     try:
         lines, fields = _records(text, delimiter.encode())
+    except CellTooLong as error:
+        raw.problem("too-large", f"a cell is longer than {MAX_FIELD_CHARS:,} characters", error.line)
+        return False
     except csv.Error as error:
         raw.problem("unreadable-file", f"the file cannot be parsed as CSV: {error}")
         return False

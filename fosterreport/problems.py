@@ -37,6 +37,7 @@ RULES: dict[str, str] = {
     # reading a file
     "unreadable-file": "the file cannot be read as text (binary, or an encoding we cannot detect)",
     "encoding-fallback": "the file is not valid UTF-8 and was read as Windows-1252 (warning)",
+    "other-delimiter": "the header's cells are separated by ; | or tab, not the file type's own delimiter; read so (warning)",
     "empty-file": "the file has no header row",
     "ragged-row": "a row has more or fewer cells than the header",
     "too-large": "a file, row count or field is over the tool's limits",

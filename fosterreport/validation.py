@@ -33,7 +33,7 @@ from fosterreport.config import Config
 from fosterreport.contract import EXTRACTS, ColumnSpec, DateOrder, NotBoth, RequiredWhen, columns
 from fosterreport.extracts import RawExtract, discover, read_extract
 from fosterreport.problems import Problem, ProblemReport
-from fosterreport.values import BLANKS, MONTHS, BadValue, is_blank
+from fosterreport.values import BLANKS, LINE_BREAKS, MONTHS, UNSAFE_CHARACTERS, BadValue, is_blank
 
 CodeMap = dict[str, dict[str, str]]  # column -> folded local value -> contract code
 
@@ -106,6 +106,21 @@ def _blank_mask(array: pa.Array, trimmed: pa.Array | None = None) -> np.ndarray:
         blank[candidates] = pc.fill_null(pc.is_in(lowered, value_set=pa.array(sorted(BLANKS))), True).to_numpy(
             zero_copy_only=False)
     return blank
+
+
+def _without_unsafe_characters(array: pa.Array) -> pa.Array:
+    """``array`` as :func:`~fosterreport.values.parse_text` reads each cell: control and
+    bidi characters removed, line breaks made spaces. Only columns holding a byte that can
+    begin one (a C0 control, DEL, or the lead bytes 0xC2, 0xE2 of C1 controls and of the
+    bidi characters in UTF-8) are searched: most columns of most files hold none."""
+    data = array.buffers()[2] if array.type == pa.string() and len(array) else None
+    if data is None:
+        return array
+    bytes_ = np.frombuffer(data, dtype=np.uint8)
+    if not (((bytes_ < 32) & (bytes_ != 9)) | (bytes_ == 127) | (bytes_ == 0xC2) | (bytes_ == 0xE2)).any():
+        return array
+    removed = pc.replace_substring_regex(array, pattern=UNSAFE_CHARACTERS, replacement="")
+    return pc.replace_substring_regex(removed, pattern=LINE_BREAKS, replacement=" ")
 
 
 def _empty_values(kind: str, size: int) -> np.ndarray:
@@ -223,7 +238,7 @@ def parse_column(raw: RawExtract, spec: ColumnSpec, code_map: dict[str, str],
     text = _text_column(raw, spec)
     kind = spec.cell.kind
     if kind in ("id", "text"):
-        trimmed = pc.utf8_trim_whitespace(text)
+        trimmed = pc.utf8_trim_whitespace(_without_unsafe_characters(text))
         blank = _blank_mask(text, trimmed)
         values = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), trimmed)
         column: Any = pd.Series(values.to_pandas(), dtype="str").array
@@ -463,19 +478,21 @@ def validate_folder(folder: Path, config: Config, *, today: date | None = None) 
     if "households" not in found:
         report.add(Problem("households.csv", None, None, "missing-column",
                            f"households.csv is required and was not found in {folder}"))
+    names = {name: path.name for name, path in found.items()}  # as problems name them (with a sheet)
     for name, path in found.items():
-        raw = read_extract(name, path, config.data.columns.get(name, {}))
+        raw = read_extract(name, path, config.data.columns.get(name, {}), config.data.sheets.get(name))
         if raw.readable:
             frame = parse_extract(raw, code_maps(config, name))
             extracts.frames[name] = frame
             first, last = _date_range(frame, name)
         else:
             first = last = None
+        names[name] = raw.file
         report.extend(raw.problems)
         extracts.files[name] = FileInfo(name=name, path=path.name, rows=len(raw.lines), sha256=raw.sha256,
                                         encoding=raw.encoding, first_date=first, last_date=last)
     # Cross-file rules speak of contract names; problems name the file as the user saved it.
-    shown = {EXTRACTS[name].file: path.name for name, path in found.items()}
+    shown = {EXTRACTS[name].file: names[name] for name in found}
     report.extend(replace(problem, file=shown.get(problem.file, problem.file))
                   for problem in checks.check_across_files(extracts.frames, today))
     return extracts

@@ -51,12 +51,15 @@ def is_blank(text: object) -> bool:
 # -- dates -------------------------------------------------------------------------
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y")
+# Every pattern here is ASCII (``re.ASCII``): ``\d`` would otherwise match any Unicode
+# digit, and ``int()`` reads them, so an Arabic-Indic ``٢`` or a full-width ``２`` would
+# pass as 2: a figure nobody can see in the file. Digits are 0-9 only.
 _DATE_SHAPES = (
-    re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),
-    re.compile(r"\d{4}-\d{1,2}-\d{1,2}"),
-    re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}"),
+    re.compile(r"\d{1,2}/\d{1,2}/\d{4}", re.ASCII),
+    re.compile(r"\d{4}-\d{1,2}-\d{1,2}", re.ASCII),
+    re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}", re.ASCII),
 )
-_TIME_PART = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_TIME_PART = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
 #: ``Mon`` of ``dd-Mon-yyyy``: English, whatever the process's locale. (``strptime``'s
 #: ``%b`` follows ``LC_TIME``: in a program that had set a German locale, ``04-Oct-2016``
 #: would be an invalid date and the same extract would validate differently.)
@@ -101,7 +104,11 @@ def parse_bool(text: str) -> bool:
 
 # -- numbers -----------------------------------------------------------------------
 
-_MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?)$")
+_MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?)$", re.ASCII)
+#: Amounts are below this many pounds (a quadrillion), the bound the config puts on a
+#: target or benchmark too: past any council's budget, and what the report can format
+#: (a sum of a thousand such lines still fits decimal's 28 digits).
+MONEY_LIMIT = Decimal(10) ** 15
 
 
 def parse_money(text: str) -> Decimal:
@@ -117,6 +124,9 @@ def parse_money(text: str) -> Decimal:
         amount = Decimal(match.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         raise BadValue("invalid-money", f"{quoted(text)} is not an amount of money (expected e.g. 1234.50)")
+    if abs(amount) >= MONEY_LIMIT:
+        raise BadValue("invalid-money", f"{quoted(text)} is too large to be an amount of money "
+                                        f"(the limit is £{MONEY_LIMIT - 1:,})")
     if negative or match.group("neg"):
         amount = -amount
     return amount
@@ -125,7 +135,7 @@ def parse_money(text: str) -> Decimal:
 def parse_count(text: str, minimum: int = 0) -> int:
     """A whole number of at least ``minimum`` (``2`` and ``2.0`` are both two)."""
     raw = text.strip()
-    if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
+    if re.fullmatch(r"[+-]?[0-9]+(\.0+)?", raw):
         if len(raw.split(".")[0].lstrip("+-0")) > 15:  # past any real count, and past int64
             raise BadValue("invalid-number", f"{quoted(text)} is too large to be a count")
         number = int(raw.split(".")[0])
@@ -137,7 +147,7 @@ def parse_count(text: str, minimum: int = 0) -> int:
 
 def parse_financial_year(text: str) -> str:
     """``2022-23`` or ``2022/23`` (or ``2022/2023``), returned as ``2022-23``."""
-    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text.strip())
+    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text.strip(), re.ASCII)
     if match:
         first, second = int(match.group(1)), match.group(2)
         if int(second[-2:]) == (first + 1) % 100 and (len(second) == 2 or int(second) == first + 1):
@@ -145,5 +155,24 @@ def parse_financial_year(text: str) -> str:
     raise BadValue("invalid-year", f"{quoted(text)} is not a financial year (expected e.g. 2022-23)")
 
 
+#: Control and bidirectional-formatting characters: C0 and C1 controls but tab, the
+#: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks
+#: U+200E/U+200F. Invisible in a spreadsheet, they would reorder or hide a report's text
+#: (an RLO turns "Staffing" round) or drive a terminal; text cells lose them at load, so
+#: they never reach an output.
+#: The line breaks among them (LF, CR, VT, FF, NEL) become one space each, so the words
+#: either side of a break in a cell stay apart.
+UNSAFE_CHARACTERS = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+LINE_BREAKS = "[\x0a-\x0d\x85]"
+_UNSAFE = re.compile(UNSAFE_CHARACTERS)
+_LINE_BREAKS = re.compile(LINE_BREAKS)
+
+
+def without_unsafe_characters(text: str) -> str:
+    """``text`` without :data:`UNSAFE_CHARACTERS`, its :data:`LINE_BREAKS` spaces."""
+    return _LINE_BREAKS.sub(" ", _UNSAFE.sub("", text))
+
+
 def parse_text(text: str) -> str:
-    return text.strip()
+    """An id or free text: stripped, without :data:`UNSAFE_CHARACTERS`."""
+    return without_unsafe_characters(text).strip()

@@ -85,7 +85,7 @@ def test_extra_columns_are_dropped_before_they_are_read(tmp_path):
 def test_discovery_is_case_insensitive_and_warns_of_other_tables(tmp_path):
     write(tmp_path, "Households.CSV", HEADER + ROWS)
     write(tmp_path, "PLACEMENTS.tsv", "placement_id\tchild_id\tprovider\tstart_date\n")
-    write(tmp_path, "households.xlsx", b"PK\x03\x04")
+    write(tmp_path, "households.xls", b"\xd0\xcf\x11\xe0")
     write(tmp_path, "notes.csv", "anything\n")
     write(tmp_path, "README.txt", "hello")
     (tmp_path / "enquiries.csv").mkdir()  # a folder with a contract name is not a file
@@ -94,8 +94,8 @@ def test_discovery_is_case_insensitive_and_warns_of_other_tables(tmp_path):
                                                                 "placements": "PLACEMENTS.tsv"}
     # README.txt is not a table: no word about it; the other two would be a silent loss.
     assert [(p.file, p.rule, p.severity, p.message) for p in found_problems] == [
-        ("households.xlsx", "unknown-file", "warning",
-         "not read: extracts are read from .csv or .tsv files (save it as CSV, UTF-8)"),
+        ("households.xls", "unknown-file", "warning",
+         "not read: extracts are read from .csv, .tsv or .xlsx files (save it as .xlsx or CSV, UTF-8)"),
         ("notes.csv", "unknown-file", "warning",
          "not an extract of the contract, so not read (`fosterreport schema` lists the files)"),
     ]

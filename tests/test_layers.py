@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     # check targets against), the settings, the calendar
     ("contract", "kpis.catalogue", "kpis.keys", "config", "periods", "schema"),
     # reading extract files (and writing the fictional sample's)
-    ("extracts", "sample"),
+    ("extracts", "workbook", "sample"),
     # parsing and checking them
     ("checks", "validation"),
     # the validated extracts

@@ -35,7 +35,7 @@ Expected = list[tuple[str, int | None, str | None, str]]
 
 #: Rules whose problems are warnings (exit 0 unless --strict).
 WARNING_RULES = {"encoding-fallback", "placement-before-approval", "over-capacity", "future-date",
-                 "reason-without-date", "unknown-file"}
+                 "reason-without-date", "unknown-file", "other-delimiter"}
 
 EXPECTED: dict[str, Expected] = {
     # -- one value -----------------------------------------------------------------------
@@ -90,6 +90,7 @@ EXPECTED: dict[str, Expected] = {
     "warning_over_capacity": [("placements.csv", 3, "household_id", "over-capacity")],
     "warning_reason_without_date": [("households.csv", 3, "deregistration_reason", "reason-without-date")],
     "warning_future_date": [("households.csv", 3, "approval_date", "future-date")],
+    "warning_semicolon_delimiter": [("households.csv", 1, None, "other-delimiter")],
     "warning_windows_1252_pound_sign": [("budget.csv", 2, None, "encoding-fallback")],
     "warning_misspelt_file_name": [("vists.csv", None, None, "unknown-file")],
     # -- valid -------------------------------------------------------------------------------
