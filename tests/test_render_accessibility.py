@@ -14,6 +14,7 @@ One module-scoped build of the sample, with targets set so that RAG badges are o
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -77,7 +78,7 @@ def test_axe_core_finds_no_violations_at_1280_and_400_px(built):
         pytest.skip(f"axe-core check not run: {missing}")
     run = subprocess.run(["node", str(AXE / "run-axe.mjs"), str(built["html"]), "1280", "400"],
                          capture_output=True, text=True, timeout=300, env={"CHROMIUM": CHROMIUM,
-                                                                              "PATH": shutil.os.environ["PATH"]})
+                                                                              "PATH": os.environ["PATH"]})
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     assert sorted(results) == ["1280", "400"]
