@@ -194,7 +194,8 @@ def test_every_chart_has_its_text_alternative_and_table(full):
 def test_rag_and_direction_are_words_not_only_colour(full):
     _, html, md = full
     assert re.search(r'<span class="rag rag-(red|amber|green)">(Red|Amber|Green)</span>', html)
-    assert re.search(r'<span class="dir dir-\w+">[▲▼▬] (improved|declined|similar|up|down)</span>', html)
+    assert re.search(r'<span class="dir dir-\w+"><span aria-hidden="true">[▲▼▬]</span> '
+                     r'(improved|declined|similar|up|down)</span>', html)
     assert re.search(r"\| (Red|Amber|Green) \|", md)
 
 

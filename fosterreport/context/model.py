@@ -54,8 +54,11 @@ class Table:
 
     @property
     def keep(self) -> bool:
-        """Short tables of figures are kept on one page (long or wordy ones may break)."""
-        return len(self.rows) <= 14 and not any(c.kind in ("text", "code") for r in self.rows for c in r.cells)
+        """Short tables of figures are kept on one page (long or wordy ones may break, their
+        header row repeated). A short word in a cell ("n/a" for a missing target) is not
+        wordy; a definition or a file's checksum is."""
+        return len(self.rows) <= 14 and not any(
+            c.kind == "code" or (c.kind == "text" and len(c.text) > 20) for r in self.rows for c in r.cells)
 
     @property
     def numeric(self) -> list[bool]:

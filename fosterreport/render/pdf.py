@@ -9,6 +9,13 @@
   outside the project is read, no file is attached; a refusal is an error naming the URL.
 * Stable bytes: the metadata dates come from ``<meta name=dcterms.created/modified>``,
   which the template fills with the meeting date (or ``SOURCE_DATE_EPOCH``), never now.
+* Three repairs to WeasyPrint's structure tree, made by :func:`finish_tags` on its own
+  objects before it writes them (WeasyPrint 70, the newest, does none of them):
+  the running title, status and page numbers (the page's margin boxes) become
+  ``/Artifact`` (``/Pagination``) instead of tagged content attached to nothing (WeasyPrint
+  says it would only do this for PDF 2.0); each ``TH`` gets its ``/Scope`` (column in the
+  header row, row in the body) beside the ``/ID``/``/Headers`` pairs WeasyPrint sets; and each
+  link's ``/Contents`` is the link's own words, not its target's fragment id (``s-summary``).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import os
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -143,6 +151,95 @@ def pinned_font_dates(html: str):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+class _LinkWords(HTMLParser):
+    """Each link's words, by its target: ``{"s-summary": "1. Summary", "https://…": "…"}``."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.words: dict[str, str] = {}
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and (href := dict(attrs).get("href")):
+            self._href, self._text = href, []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            target = self._href[1:] if self._href.startswith("#") else self._href
+            words = " ".join("".join(self._text).split())
+            if words:
+                self.words.setdefault(target, words)
+            self._href = None
+
+
+def link_words(html: str) -> dict[str, str]:
+    parser = _LinkWords()
+    parser.feed(html)
+    return parser.words
+
+
+def _resolve(pdf, reference):
+    return pdf.objects[int(reference.split()[0])]
+
+
+def finish_tags(html: str):
+    """A WeasyPrint ``finisher``: the three structure-tree repairs of the module docstring."""
+    words = link_words(html)
+
+    def finish(document, pdf):
+        import pydyf
+
+        root = _resolve(pdf, pdf.catalog["StructTreeRoot"])
+        reachable: set[int] = set()
+        pending = list(root["K"])
+        while pending:
+            reference = pending.pop()
+            if not isinstance(reference, bytes) or int(reference.split()[0]) in reachable:
+                continue
+            reachable.add(int(reference.split()[0]))
+            element = _resolve(pdf, reference)
+            if element.get("S") == "/TH":
+                section = _resolve(pdf, _resolve(pdf, element["P"])["P"]).get("S")
+                element["A"]["Scope"] = "/Column" if section == "/THead" else "/Row"
+            pending.extend(k for k in element.get("K", ()) if isinstance(k, bytes))
+
+        # Marked content whose element hangs from nothing: the margin boxes. Streams of a
+        # page (its content and the groups drawn in it) share one dict of tags.
+        parent_tree = _resolve(pdf, root["ParentTree"])["Nums"]
+        page_tags = [id(_resolve(pdf, _resolve(pdf, reference)["Contents"])._tags)
+                     for reference in pdf.page_references]
+        detached = {}
+        for index, tags in enumerate(page_tags):
+            by_mcid = parent_tree[2 * index + 1]
+            orphans = {mcid for mcid, reference in enumerate(by_mcid)
+                       if int(reference.split()[0]) not in reachable}
+            detached[tags] = orphans
+            for mcid in orphans:
+                by_mcid[mcid] = b"null"
+        for stream in pdf.objects:
+            orphans = detached.get(id(getattr(stream, "_tags", None)))
+            if not orphans or not isinstance(stream, pydyf.Stream):
+                continue
+            operations = stream.stream
+            for at, item in enumerate(operations):
+                if isinstance(item, pydyf.Dictionary) and item.get("MCID") in orphans:
+                    operations[at - 1] = "/Artifact"
+                    operations[at] = pydyf.Dictionary({"Type": "/Pagination"})
+
+        for item in pdf.objects:
+            if isinstance(item, pydyf.Dictionary) and item.get("Subtype") == "/Link":
+                target = item.get("Contents")
+                if isinstance(target, pydyf.String) and target.string in words:
+                    item["Contents"] = pydyf.String(words[target.string])
+
+    return finish
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -175,7 +272,7 @@ def render_pdf(html: str, project: Path, excluded: tuple[Path, ...] = ()) -> tup
                                   + "; ".join(dict.fromkeys(refused))
                                   + ". It may use data: URIs and images, stylesheets and fonts of the project "
                                     "folder only (see docs/choices.md)")
-            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+            data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_tags(html))
         return data, len(document.pages), collect.messages
     except RenderError:
         raise
