@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,13 @@ def test_a_table_without_a_label_is_refused():
 def test_a_table_that_is_not_toml_is_refused_naming_the_file():
     (message,) = refusal("label = \n")
     assert message.startswith("t.toml: Invalid value")
+
+
+def test_the_docs_cite_every_figure_of_the_table():
+    """docs/national.md's table has a row per figure with its KPI, year, printed value and address."""
+    assert FIGURES
+    rows = [line for line in (Path(__file__).parent.parent / "docs" / "national.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("| `")]
+    for figure in FIGURES:
+        assert any(row.startswith(f"| `{figure.kpi}` | {figure.year} (") and f"| {figure.published} |" in row
+                   and figure.url in row for row in rows), f"{figure.kpi} {figure.year} is not in docs/national.md"
