@@ -75,7 +75,7 @@ RULES: dict[str, str] = {
     "narrative-placeholder": "a placeholder that names no KPI, breakdown, code or field",
     "narrative-expression": "a narrative expression the sandbox refuses, or that fails on any figures",
     "template-syntax": "a template override that does not compile, or includes a template that does not exist",
-    "template-outside": "a file of the templates folder that is a link to a file outside the project",
+    "template-outside": "a file of the templates folder that is a symbolic link, or outside the project (links are not followed)",
 }
 
 #: The rules about the project around the extracts, which ``validate`` checks before any
