@@ -42,6 +42,14 @@ def test_build_writes_html_md_and_json_with_progress_on_stderr(tmp_path):
     assert "embedded sample data" in result.stderr
 
 
+def test_a_repeated_format_option_adds_to_the_formats_never_replaces_them(tmp_path):
+    result = run("build", "--year", "2024", "--format", "html", "--format", "md", "--quiet", "--out", tmp_path / "out",
+                 cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "fostering-report-2023-24.html", "fostering-report-2023-24.md", "kpis-2023-24.json"]
+
+
 def test_quiet_build_says_only_that_it_used_the_sample(tmp_path):
     result = run("build", "--year", "2023-24", "--format", "md", "--quiet", "--out", tmp_path / "o", cwd=tmp_path)
     assert result.exit_code == 0

@@ -2,7 +2,7 @@
 holder, executive director, contact officer, status, wards), brief summary, three numbered
 recommendations and their reasons, author sections placed where ``[report] sections``
 says, Mockingbird left out, implications with a risk table, appendices and background
-papers — in the HTML, the PDF and the Markdown, each with all of it, in order."""
+papers — in the HTML, the PDF, the Markdown and the Word file, each with all of it, in order."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def dorset(tmp_path_factory):
         path.write_text(text, encoding="utf-8")
     out = folder / "out"
     result = runner.invoke(app, ["build", "--year", "2024", "--config", str(folder / "fosterreport.toml"),
-                                 "--out", str(out)])
+                                 "--out", str(out), "--format", "html,pdf,md,docx"])
     assert result.exit_code == exitcodes.OK, result.output
     return folder, out, result
 
@@ -238,3 +238,33 @@ def test_the_dorset_and_medway_configurations_of_the_docs_load(tmp_path):
     assert first.report.risks[0].residual == "Low"
     assert second.report.appendices == [] and "appendices" in second.report.model_fields_set
     assert second.report.implications == ["risk", "consultation", "climate", "financial", "legal"]
+
+
+def docx_text(path) -> str:
+    """The Word file's words in body order: paragraphs and table cells, as a reader meets them."""
+    from docx import Document
+
+    document = Document(str(path))
+    words = []
+    for block in document.element.body.iter():
+        if block.tag.endswith("}p"):
+            words.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
+    return " ".join(" ".join(words).split())
+
+
+def test_the_word_file_has_all_of_it_in_order(dorset):
+    _, out, _ = dorset
+    text = docx_text(out / "fostering-report-2023-24.docx").replace("\u2019", "'").replace("\u2060", "")
+    assert_in_order(text, IN_ORDER)
+    assert "Our constellations." not in text
+
+
+def test_the_word_file_gives_author_sections_and_implications_word_headings(dorset):
+    from docx import Document
+
+    _, out, _ = dorset
+    headings = [p.text for p in Document(str(out / "fostering-report-2023-24.docx")).paragraphs
+                if p.style.name == "Heading 2"]
+    assert_in_order(" | ".join(headings), ["3. Child's voice", "12. Service developments for next year",
+                                           "17. Risk assessment", "20. Background papers"])
+    assert not any("Mockingbird" in heading for heading in headings)

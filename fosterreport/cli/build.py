@@ -81,8 +81,9 @@ def build(
     strict: StrictOption = False,
     quiet: QuietOption = False,
     out: Annotated[Path, typer.Option("--out", help="Folder the report is written to.", file_okay=False)] = Path("report"),
-    format: Annotated[Optional[str], typer.Option(
-        "--format", help="Outputs, comma-separated: html,pdf,md,docx (default: [report] formats of the config).")] = None,
+    format: Annotated[Optional[list[str]], typer.Option(
+        "--format", help="Outputs, comma-separated or repeated: html,pdf,md,docx (default: [report] formats of the "
+                         "config).")] = None,
     region: RegionOption = None,
     workers: WorkersOption = None,
 ) -> None:
@@ -98,7 +99,7 @@ def build(
 
     requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
     if format is not None:
-        formats = check_formats([format])
+        formats = check_formats(format)  # (every --format given, none silently dropped)
     else:
         formats = None
     progress = Progress(quiet, STAGES)

@@ -80,7 +80,7 @@ def print_failures(outcomes: list["CouncilOutcome"], fate: str = "not built") ->
 
 
 def build_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, out: Path,
-                  format: str | None, workers: int | None) -> None:
+                  format: list[str] | None, workers: int | None) -> None:
     """``fosterreport build --region DIR``."""
     from fosterreport.build import check_formats
     from fosterreport.region import build_region, discover_councils, region_name
@@ -88,7 +88,7 @@ def build_command(region: Path, *, year, quarter, ytd, data, config, strict: boo
 
     started = time.perf_counter()
     settings = region_settings(region, data, config)
-    formats = check_formats([format]) if format is not None else None
+    formats = check_formats(format) if format is not None else None
     councils = discover_councils(region)
     period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
     if not quiet:
