@@ -30,6 +30,12 @@ from fosterreport.values import (
 )
 
 
+#: The suffixes of the files read as extracts (``households.csv``, ``.tsv`` or ``.xlsx``).
+READ = ("csv", "tsv", "xlsx")
+#: The delimiters a header line may use (the file's suffix says which is expected; another
+#: is read, with a warning naming it).
+DELIMITERS = (",", ";", "|", "\t")
+
 @dataclass(frozen=True)
 class Cell:
     """How the text of one cell becomes a value: the parser and the words for the schema."""

@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from fosterreport.contract import EXTRACTS, ColumnSpec, Record, columns
+from fosterreport.contract import DELIMITERS, EXTRACTS, READ, ColumnSpec, Record, columns
 from fosterreport.exceptions import UsageError
 from fosterreport.problems import Problem
 from fosterreport.values import QUOTED_CHARS, without_unsafe_characters
@@ -108,10 +108,6 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s\-_]+", "_", text.strip().lower()).strip("_")
 
 
-#: The suffixes of the files read as extracts.
-READ = ("csv", "tsv", "xlsx")
-#: The delimiters a header line may use (the file's suffix says which is expected).
-DELIMITERS = (",", ";", "|", "\t")
 #: The suffixes of files that look like a table: one whose name is not an extract's is
 #: named in a warning (a misspelt ``vists.csv`` would otherwise drop a section silently).
 TABLE_SUFFIXES = READ + ("xlsx", "xls", "xlsm", "ods")

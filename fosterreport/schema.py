@@ -81,10 +81,28 @@ def as_text() -> str:
     return "\n".join(lines)
 
 
+def _files_read() -> str:
+    from fosterreport.contract import DELIMITERS, READ
+
+    names = {",": "commas", ";": "semicolons", "|": "pipes (`|`)", "\t": "tabs"}
+    return ("Each extract is one file named as below, found case-insensitively in the data folder, as "
+            + ", ".join(f"`.{suffix}`" for suffix in READ)
+            + " (an Excel workbook: its first sheet, or the one `[data.sheets]` names; problems are then "
+            "located `file.xlsx[Sheet]:row:column`). A CSV is UTF-8 (another encoding is read with a warning "
+            "naming the first line that is not UTF-8); its cells may be separated by "
+            + ", ".join(names[d] for d in DELIMITERS)
+            + " (one other than the suffix's is read with a warning naming it). Numbers and dates are "
+            "written with ASCII digits only.")
+
+
+
+
+
 def as_markdown() -> str:
     out = ["# The extract contract", "",
            "Generated from the pydantic models in `fosterreport/contract.py` by "
-           "`fosterreport schema --format markdown`; do not edit by hand.", ""]
+           "`fosterreport schema --format markdown`; do not edit by hand.", "",
+           _files_read(), ""]
     for file, spec in contract().items():
         out += [f"## {file}{' (required)' if spec['required'] else ''}", "", spec["summary"].capitalize() + ".", "",
                 "| column | type | required | notes | built-in aliases |", "| --- | --- | --- | --- | --- |"]
