@@ -84,6 +84,9 @@ def build(
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", help="Outputs, comma-separated or repeated: html,pdf,md,docx (default: [report] formats of the "
                          "config).")] = None,
+    trend: Annotated[Optional[int], typer.Option(
+        "--trend", min=2, max=50, help="Financial years in the report's trend, ending with the period's year "
+                                       "(default: [report] trend_years of the config, else 5).")] = None,
     region: RegionOption = None,
     workers: WorkersOption = None,
 ) -> None:
@@ -93,6 +96,11 @@ def build(
 
     if region is not None:
         from fosterreport.cli.region import build_command
+        from fosterreport.exceptions import UsageError
+
+        if trend is not None:
+            raise UsageError("--trend cannot be combined with --region: set [report] trend_years in the "
+                             "region's fosterreport.toml")
 
         return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                              quiet=quiet, out=out, format=format, workers=workers)
@@ -110,7 +118,8 @@ def build(
         if formats is None:
             formats = check_formats(settings.report.formats)
         period = choose_period(extracts, year, quarter, ytd, quiet)
-        result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage)
+        result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage,
+                                       trend_years=trend)
     finally:
         progress.stop()
     if not quiet:
