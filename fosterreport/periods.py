@@ -96,12 +96,15 @@ class Period:
     @property
     def label(self) -> str:
         """``2022/23``, ``2022/23 Q1`` or ``2022/23 Q1–Q2 (year to date)``; for a custom
-        period of whole months ``September 2023 to August 2024``, else its words."""
+        period, short enough for a column heading: ``Sep 2023–Aug 2024`` (whole months),
+        ``September 2023`` (one month), else ``5 Sep 2023–4 Oct 2023``. Its words are
+        :attr:`in_words`."""
         if self.custom:
             if not self.whole_months:
-                return self.in_words
-            first, last = f"{self.start:%B %Y}", f"{self.end:%B %Y}"
-            return first if first == last else f"{first} to {last}"
+                return f"{self.start.day} {self.start:%b %Y}–{self.end.day} {self.end:%b %Y}"
+            if self.months == 1:
+                return f"{self.start:%B %Y}"
+            return f"{self.start:%b %Y}–{self.end:%b %Y}"
         if self.quarter is None:
             return _short(self.year)
         if self.ytd:

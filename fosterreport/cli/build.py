@@ -19,8 +19,8 @@ from typing import Annotated, Optional
 import typer
 
 from fosterreport.cli.app import (
-    ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app,
-    choose_period, reports_errors, say,
+    ConfigOption, DataOption, FromOption, QuarterOption, QuietOption, StrictOption, ToOption, YearOption, YtdOption,
+    app, choose_period, reports_errors, say,
 )
 
 STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "Word", "write")
@@ -76,6 +76,8 @@ def build(
     year: YearOption = None,
     quarter: QuarterOption = None,
     ytd: YtdOption = False,
+    start: FromOption = None,
+    end: ToOption = None,
     data: DataOption = None,
     config: ConfigOption = None,
     strict: StrictOption = False,
@@ -101,11 +103,14 @@ def build(
         if trend is not None:
             raise UsageError("--trend cannot be combined with --region: set [report] trend_years in the "
                              "region's fosterreport.toml")
+        if start is not None or end is not None:
+            raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
+                             "a regional report is for a financial year or a quarter")
 
         return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                              quiet=quiet, out=out, format=format, workers=workers)
 
-    requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
+    requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
     if format is not None:
         formats = check_formats(format)  # (every --format given, none silently dropped)
     else:
@@ -117,7 +122,7 @@ def build(
         progress.stage("validate")
         if formats is None:
             formats = check_formats(settings.report.formats)
-        period = choose_period(extracts, year, quarter, ytd, quiet)
+        period = choose_period(extracts, year, quarter, ytd, quiet, start, end)
         result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage,
                                        trend_years=trend)
     finally:

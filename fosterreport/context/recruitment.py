@@ -17,7 +17,7 @@ from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, ChartSpec, Row, Section, Series, Table
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import code_label
-from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED
+from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_date
 
 
 def recruitment(s: Section, t: TableBuilder) -> None:
@@ -129,12 +129,13 @@ def approvals(s: Section, t: TableBuilder) -> None:
             texts = [f.trend_text(p, kpi_id) for p in trend]
             series.append(Series(name, [f.chart_value(t, p.values.get(kpi_id)) for t, p in zip(texts, trend)],
                                  texts))
-        head = ["Financial year", "Households at end", "Approvals", "Deregistrations", "Net change",
+        head = ["Financial year" if not t.period.custom else "Period", "Households at end", "Approvals", "Deregistrations", "Net change",
                 "Deregistration rate"]
         rows = [Row(p.period.label, [Cell(f.trend_text(p, k)) for k in
                                      ("households_end", "approvals", "deregistrations", "net_change",
                                       "deregistration_rate")]) for p in trend]
-        span = f"{years[0]} to {years[-1]}"
+        span = (f"{years[0]} to {years[-1]}" if not t.period.custom  # same-length periods: their days
+                else f"{format_date(trend[0].period.start)} to {format_date(trend[-1].period.end)}")
         table = Table("trend", f"Households, approvals and deregistrations, {span}", head, rows,
                       uncovered_notes(uncovered))
         alt = (f"Line chart and bar chart, {span}. "
@@ -156,7 +157,7 @@ def approvals(s: Section, t: TableBuilder) -> None:
             if present:
                 s.add("reasons_trend", Table(
                     "deregistration-reasons-trend", f"Deregistrations by reason, {span}",
-                    ["Financial year"] + [codes.DeregistrationReason(c).label for c in present], rows,
+                    [head[0]] + [codes.DeregistrationReason(c).label for c in present], rows,
                     ["Reasons with no deregistrations in any year are not shown."], wide=len(present) > 5))
 
 
