@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 #: Stages reported to ``progress`` in order (load and validate are the caller's).
 STAGES = ("compute", "charts", "HTML", "PDF", "Markdown", "Word", "write")
 REPORT_STEM = "fostering-report"
-TREND_YEARS = 5
 
 
 @dataclass
@@ -123,8 +122,11 @@ def check_council_named(config: "Config", extracts: "Extracts") -> None:
 
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
                           formats: Iterable[str] = DEFAULT_FORMATS,
-                          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """:func:`build_report`, returning pages, stage timings and notices as well."""
+                          progress: Callable[[str], None] | None = None,
+                          trend_years: int | None = None) -> BuildResult:
+    """:func:`build_report`, returning pages, stage timings and notices as well.
+
+    ``trend_years`` (``build --trend N``) overrides the config's ``[report] trend_years``."""
     from fosterreport.kpis import compute_kpis
     from fosterreport.render.write import check_folder, write_atomically
 
@@ -135,7 +137,8 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     step = progress or (lambda stage: None)
     step("compute")
     started = time.perf_counter()
-    results = compute_kpis(extracts, period, config, trend=TREND_YEARS)
+    results = compute_kpis(extracts, period, config,
+                           trend=config.report.trend_years if trend_years is None else trend_years)
     computed = time.perf_counter() - started
     result = render_outputs(results, extracts, config, Path(out_dir), formats, progress)
     result.timings = {"compute": computed, **result.timings}
@@ -148,14 +151,14 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
 
 def build_report(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
                  formats: Iterable[str] = DEFAULT_FORMATS,
-                 progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Compute the KPIs (with a five-year trend), render ``formats`` and write them with
+                 progress: Callable[[str], None] | None = None, trend_years: int | None = None) -> list[Path]:
+    """Compute the KPIs (with a trend of ``trend_years``, else ``[report] trend_years``), render ``formats`` and write them with
     ``kpis-<period>.json`` into ``out_dir``; return the paths written.
 
     ``progress(stage)`` is called as each stage starts (see :data:`STAGES`). Raises
     :class:`~fosterreport.exceptions.RenderError` (nothing written) when rendering fails.
     """
-    return build_report_detailed(extracts, config, period, out_dir, formats, progress).paths
+    return build_report_detailed(extracts, config, period, out_dir, formats, progress, trend_years).paths
 
 
 def measure_build(data: Path | str | None = None, year: str | int | None = None,

@@ -219,6 +219,10 @@ class ReportSettings(Section):
                                                                             "(docx: Word, on request).")
     logo: str | None = Field(None, examples=["assets/logo.svg"],
                              description="An SVG, PNG or JPEG file inside the project folder, on the cover.")
+    trend_years: int = Field(5, ge=2, le=50, examples=[8],
+                             description="Financial years in the report's trend tables and chart, ending with "
+                                         "the period's year (`build --trend N` overrides it). Years the extracts "
+                                         "do not cover are left out of the trend, and the report says why.")
 
 
 class DataSettings(Section):

@@ -1,4 +1,4 @@
-"""Reporting periods: financial years, quarters and year to date.
+"""Reporting periods: financial years, quarters, year to date, and any run of days.
 
 Councils report on the financial year (1 April to 31 March), as Ofsted's and DfE's
 collections do, and National Minimum Standard 25.7 asks for a report every three
@@ -9,6 +9,14 @@ the start snapshot (the day before it starts) and the period one year earlier th
 
 ``year`` is always the financial year's *ending* calendar year, the convention of the
 ``--year 2023`` option: 2023 means 2022-23.
+
+Any other run of days (a pilot from its launch, a half year, a rolling twelve months:
+``--from 2023-09-01 --to 2024-08-31``) is a *custom* period (:func:`custom_period`). Its
+previous period is the same length immediately before it (the same number of whole
+months when it starts on a month's first day and ends on a month's last, else the same
+number of days), and its trend is the same-length periods before it. A custom period
+that is in fact a financial year, a quarter or a year to date *is* that period, so
+``--from 2023-04-01 --to 2024-03-31`` and ``--year 2024`` give the same report.
 
 A period that cannot be made is a :class:`PeriodError` in the words of the calendar, not
 of any command line: its ``reason`` says which rule was broken, so that a caller says it
@@ -36,6 +44,8 @@ REASONS = (
     "quarter-out-of-range",  # not 1, 2, 3 or 4
     "year-to-date-without-quarter",  # year to date runs to the end of a quarter
     "no-dates",  # nothing to choose the latest period from
+    "not-a-date",  # the text is no ISO date (YYYY-MM-DD)
+    "end-before-start",  # a custom period that ends before it starts
 )
 
 
@@ -79,10 +89,22 @@ class Period:
     year: int
     quarter: int | None = None
     ytd: bool = False
+    #: Any run of days that is no financial year, quarter or year to date
+    #: (:func:`custom_period`); ``year`` is then the financial year of its last day.
+    custom: bool = False
 
     @property
     def label(self) -> str:
-        """``2022/23``, ``2022/23 Q1`` or ``2022/23 Q1–Q2 (year to date)``."""
+        """``2022/23``, ``2022/23 Q1`` or ``2022/23 Q1–Q2 (year to date)``; for a custom
+        period, short enough for a column heading: ``Sep 2023–Aug 2024`` (whole months),
+        ``September 2023`` (one month), else ``5 Sep 2023–4 Oct 2023``. Its words are
+        :attr:`in_words`."""
+        if self.custom:
+            if not self.whole_months:
+                return f"{self.start.day} {self.start:%b %Y}–{self.end.day} {self.end:%b %Y}"
+            if self.months == 1:
+                return f"{self.start:%B %Y}"
+            return f"{self.start:%b %Y}–{self.end:%b %Y}"
         if self.quarter is None:
             return _short(self.year)
         if self.ytd:
@@ -92,7 +114,10 @@ class Period:
 
     @property
     def slug(self) -> str:
-        """For file names: ``2022-23``, ``2022-23-q1``, ``2022-23-ytd-q2``."""
+        """For file names: ``2022-23``, ``2022-23-q1``, ``2022-23-ytd-q2``; a custom
+        period ``2023-09-01-to-2024-08-31``."""
+        if self.custom:
+            return f"{self.start.isoformat()}-to-{self.end.isoformat()}"
         base = f"{self.year - 1}-{self.year % 100:02d}"
         if self.quarter is None:
             return base
@@ -117,9 +142,39 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def whole_months(self) -> bool:
+        """Whether the period starts on a month's first day and ends on a month's last."""
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
+
+    @property
+    def months(self) -> int:
+        """Whole months from ``start`` to the day after ``end`` (meaningful when :attr:`whole_months`)."""
+        following = self.end + timedelta(days=1)
+        return (following.year - self.start.year) * 12 + following.month - self.start.month
+
     def previous(self) -> "Period":
-        """The same period one year earlier (same quarter for quarters)."""
+        """The same period one year earlier (same quarter for quarters); for a custom
+        period, the same length immediately before it (whole months when it is whole
+        months, else days)."""
+        if self.custom:
+            end = self.start - timedelta(days=1)
+            if self.whole_months:
+                index = self.start.year * 12 + self.start.month - 1 - self.months
+                return custom_period(date(index // 12, index % 12 + 1, 1), end)
+            return custom_period(end - timedelta(days=self.days - 1), end)
         return make_period(self.year - 1, self.quarter, self.ytd)
+
+    def trend(self, count: int) -> list["Period"]:
+        """The ``count`` periods of a trend, oldest first: the whole financial years ending
+        with this period's year; for a custom period, it and the same-length periods
+        before it."""
+        if not self.custom:
+            return [make_period(year) for year in range(self.year - count + 1, self.year + 1)]
+        periods = [self]
+        while len(periods) < count:
+            periods.append(periods[-1].previous())
+        return periods[::-1]
 
     def financial_year(self) -> "Period":
         """The whole financial year that contains this period's end."""
@@ -150,6 +205,46 @@ def make_period(year: int, quarter: int | None = None, ytd: bool = False) -> Per
         return Period(date(year - 1, 4, 1), date(year, 3, 31), year)
     start = date(year - 1, 4, 1) if ytd else _quarter_start(year, quarter)
     return Period(start, _quarter_end(year, quarter), year, quarter, ytd)
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year (its ending calendar year) that ``day`` falls in."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def custom_period(start: date, end: date) -> Period:
+    """The days from ``start`` to ``end`` inclusive. One that is a financial year, a
+    quarter or a year to date is made as that period (so it has the same label, file name
+    and previous period); any other is a custom period."""
+    if end < start:
+        raise PeriodError("end-before-start", f"the period ends on {format_date(end)}, before it starts on "
+                          f"{format_date(start)}")
+    for day in (start, end):
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise PeriodError("year-out-of-range",
+                              f"{day.isoformat()} is out of range ({EARLIEST_YEAR}–{LATEST_YEAR})")
+    year = financial_year_of(end)
+    for quarter, ytd in ((None, False), *((q, False) for q in range(1, 5)), *((q, True) for q in range(2, 5))):
+        known = make_period(year, quarter, ytd)
+        if (known.start, known.end) == (start, end):
+            return known
+    return Period(start, end, year, custom=True)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str) -> date:
+    """``2023-09-01`` (ISO 8601, the only spelling: ``01/09/2023`` reads differently in
+    different countries) → the date."""
+    cleaned = str(text).strip()
+    try:
+        if _DATE.fullmatch(cleaned):
+            return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    raise PeriodError("not-a-date", f"{cleaned!r} is not a date: use YYYY-MM-DD, for example 2023-09-01",
+                      cleaned)
 
 
 _YEAR = re.compile(r"(\d{4})")

@@ -126,6 +126,10 @@ YearOption = Annotated[Optional[str], typer.Option(
 QuarterOption = Annotated[Optional[int], typer.Option(
     "--quarter", min=1, max=4, help="Quarter 1..4 of the year (Q1 = April-June).")]
 YtdOption = Annotated[bool, typer.Option("--ytd", help="Year to date: from 1 April to the end of --quarter.")]
+FromOption = Annotated[Optional[str], typer.Option(
+    "--from", help="First day of any other period (ISO, 2023-09-01), with --to: a pilot, a half year, a rolling "
+                   "twelve months. Compared with the same length immediately before.")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day of the period begun by --from (ISO, 2024-08-31).")]
 
 
 def resolve_data(data: Path | None, config) -> tuple[Path, bool]:
@@ -191,14 +195,45 @@ def period_options():
         raise UsageError(words.format(message=error.messages[0])) from None
 
 
-def requested_period(year: str | None, quarter: int | None, ytd: bool):
-    """The period --year, --quarter and --ytd name, checked before anything is read; None
-    when --year is not given (the data chooses it), once --quarter and --ytd are known to fit."""
+def requested_period(year: str | None, quarter: int | None, ytd: bool, start: str | None = None,
+                     end: str | None = None):
+    """The period --year, --quarter and --ytd (or --from and --to) name, checked before
+    anything is read; None when neither --year nor --from is given (the data chooses it),
+    once --quarter and --ytd are known to fit."""
     from fosterreport.periods import check_quarter, make_period, parse_year
 
+    if start is not None or end is not None:
+        return custom_requested(year, quarter, ytd, start, end)
     with period_options():
         check_quarter(quarter, ytd)
         return None if year is None else make_period(parse_year(year), quarter, ytd)
+
+
+def custom_requested(year: str | None, quarter: int | None, ytd: bool, start: str | None, end: str | None):
+    """The period --from and --to name: both given, neither with --year, --quarter or --ytd."""
+    from fosterreport.periods import PeriodError, custom_period, parse_date
+
+    given = "--from" if start is not None else "--to"
+    for option, used in (("--year", year is not None), ("--quarter", quarter is not None), ("--ytd", ytd)):
+        if used:
+            raise UsageError(f"{given} cannot be combined with {option}: a period is either a financial year "
+                             f"(--year, --quarter, --ytd) or the days from --from to --to")
+    if start is None or end is None:
+        missing = "--to" if start is not None else "--from"
+        raise UsageError(f"{given} needs {missing}: a period runs from --from to --to, both included")
+    days = []
+    for option, text in (("--from", start), ("--to", end)):
+        try:
+            days.append(parse_date(text))
+        except PeriodError as error:
+            raise UsageError(f"{option} {error.messages[0]}") from None
+    try:
+        return custom_period(*days)
+    except PeriodError as error:
+        if error.reason == "end-before-start":
+            raise UsageError(f"--to {days[1].isoformat()} is before --from {days[0].isoformat()}: "
+                             f"{error.messages[0]}") from None
+        raise UsageError(f"--from/--to: {error.messages[0]}") from None
 
 
 def latest_ended_period(newest, quarter: int | None, ytd: bool):
@@ -209,11 +244,13 @@ def latest_ended_period(newest, quarter: int | None, ytd: bool):
         return periods.latest_period(newest, quarter, ytd)
 
 
-def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool):
-    """The period asked for; without --year the latest one ended by the newest date, announced."""
+def choose_period(extracts, year: str | None, quarter: int | None, ytd: bool, quiet: bool,
+                  start: str | None = None, end: str | None = None):
+    """The period asked for; without --year (or --from) the latest one ended by the newest
+    date, announced."""
     from fosterreport.formatting import format_date
 
-    period = requested_period(year, quarter, ytd)
+    period = requested_period(year, quarter, ytd, start, end)
     if period is not None:
         return period
     period = latest_ended_period(extracts.newest_date, quarter, ytd)

@@ -19,8 +19,8 @@ from typing import Annotated, Optional
 import typer
 
 from fosterreport.cli.app import (
-    ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app,
-    choose_period, reports_errors, say,
+    ConfigOption, DataOption, FromOption, QuarterOption, QuietOption, StrictOption, ToOption, YearOption, YtdOption,
+    app, choose_period, reports_errors, say,
 )
 
 STAGES = ("load", "validate", "compute", "charts", "HTML", "PDF", "Markdown", "Word", "write")
@@ -76,6 +76,8 @@ def build(
     year: YearOption = None,
     quarter: QuarterOption = None,
     ytd: YtdOption = False,
+    start: FromOption = None,
+    end: ToOption = None,
     data: DataOption = None,
     config: ConfigOption = None,
     strict: StrictOption = False,
@@ -84,6 +86,9 @@ def build(
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", help="Outputs, comma-separated or repeated: html,pdf,md,docx (default: [report] formats of the "
                          "config).")] = None,
+    trend: Annotated[Optional[int], typer.Option(
+        "--trend", min=2, max=50, help="Financial years in the report's trend, ending with the period's year "
+                                       "(default: [report] trend_years of the config, else 5).")] = None,
     region: RegionOption = None,
     workers: WorkersOption = None,
 ) -> None:
@@ -93,11 +98,19 @@ def build(
 
     if region is not None:
         from fosterreport.cli.region import build_command
+        from fosterreport.exceptions import UsageError
+
+        if trend is not None:
+            raise UsageError("--trend cannot be combined with --region: set [report] trend_years in the "
+                             "region's fosterreport.toml")
+        if start is not None or end is not None:
+            raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
+                             "a regional report is for a financial year or a quarter")
 
         return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                              quiet=quiet, out=out, format=format, workers=workers)
 
-    requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
+    requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
     if format is not None:
         formats = check_formats(format)  # (every --format given, none silently dropped)
     else:
@@ -109,8 +122,9 @@ def build(
         progress.stage("validate")
         if formats is None:
             formats = check_formats(settings.report.formats)
-        period = choose_period(extracts, year, quarter, ytd, quiet)
-        result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage)
+        period = choose_period(extracts, year, quarter, ytd, quiet, start, end)
+        result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage,
+                                       trend_years=trend)
     finally:
         progress.stop()
     if not quiet:

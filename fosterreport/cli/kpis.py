@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from fosterreport.cli.app import (
-    ConfigOption, DataOption, QuarterOption, QuietOption, StrictOption, YearOption, YtdOption, app, load_checked,
-    reports_errors, say,
+    ConfigOption, DataOption, FromOption, QuarterOption, QuietOption, StrictOption, ToOption, YearOption, YtdOption,
+    app, load_checked, reports_errors, say,
 )
 from fosterreport.cli.build import RegionOption, WorkersOption
 from fosterreport.cli.terminal import console as _console
@@ -57,6 +57,8 @@ def kpis(
     year: YearOption = None,
     quarter: QuarterOption = None,
     ytd: YtdOption = False,
+    start: FromOption = None,
+    end: ToOption = None,
     data: DataOption = None,
     config: ConfigOption = None,
     strict: StrictOption = False,
@@ -67,7 +69,8 @@ def kpis(
         "--kpi", help="Only this KPI id; repeat for several (see --list). The table then shows breakdowns.")] = None,
     trend: Annotated[int, typer.Option(
         "--trend", min=0, max=50, help="Also the household and recruitment KPIs for the N financial years "
-                                       "ending with the period's year.")] = 0,
+                                       "ending with the period's year (for --from/--to: the N same-length "
+                                       "periods ending with it).")] = 0,
     list_catalogue: Annotated[bool, typer.Option(
         "--list", help="Print the KPI catalogue (id, label, unit, definition) and exit; needs no data.")] = False,
     region: RegionOption = None,
@@ -86,15 +89,19 @@ def kpis(
     if region is not None:
         from fosterreport.cli.region import kpis_command
 
+        if start is not None or end is not None:
+            raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
+                             "a regional comparison is for a financial year or a quarter")
+
         return kpis_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
                             quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers)
 
     from fosterreport.cli.app import choose_period, requested_period
 
-    requested_period(year, quarter, ytd)  # a bad --year, --quarter or --ytd fails before anything is read
+    requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
     settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
     extracts.check_has_records()
-    period = choose_period(extracts, year, quarter, ytd, quiet)
+    period = choose_period(extracts, year, quarter, ytd, quiet, start, end)
 
     from fosterreport.kpis import compute_kpis
     from fosterreport.kpis.export import to_csv, to_json_text

@@ -40,12 +40,15 @@ def _logo(config: "Config") -> str | None:
 
 
 def report_title(config: "Config", period) -> str:
-    """The configured title; the default one says "Quarterly" for a quarter."""
+    """The configured title; the default one says "Quarterly" for a quarter, neither
+    for a custom period."""
     from fosterreport.config import ReportSettings
 
     title = config.report.title
     if period.quarter is not None and title == ReportSettings().title:
         title = "Fostering Service Quarterly Report"
+    elif period.custom and title == ReportSettings().title:  # a pilot or half year is no annual report
+        title = "Fostering Service Report"
     return title
 
 

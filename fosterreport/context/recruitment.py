@@ -17,7 +17,7 @@ from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, ChartSpec, Row, Section, Series, Table
 from fosterreport.context.tables import TableBuilder
 from fosterreport.context.words import code_label
-from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED
+from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_date
 
 
 def recruitment(s: Section, t: TableBuilder) -> None:
@@ -119,7 +119,7 @@ def approvals(s: Section, t: TableBuilder) -> None:
             s.add("reasons", t.hbar(
                 "deregistration-reasons", f"Deregistrations by reason, {t.label}", chart_rows,
                 reason_table, x_label="Households deregistered"), heading="Why households left")
-    trend = [p for p in t.results.trend if p.values]
+    trend, uncovered = covered_trend(t.results.trend)
     if len(trend) >= 2:
         years = [p.period.label for p in trend]
         keys = [("households_end", "Households at end of year"), ("approvals", "Approvals"),
@@ -129,13 +129,15 @@ def approvals(s: Section, t: TableBuilder) -> None:
             texts = [f.trend_text(p, kpi_id) for p in trend]
             series.append(Series(name, [f.chart_value(t, p.values.get(kpi_id)) for t, p in zip(texts, trend)],
                                  texts))
-        head = ["Financial year", "Households at end", "Approvals", "Deregistrations", "Net change",
+        head = ["Financial year" if not t.period.custom else "Period", "Households at end", "Approvals", "Deregistrations", "Net change",
                 "Deregistration rate"]
         rows = [Row(p.period.label, [Cell(f.trend_text(p, k)) for k in
                                      ("households_end", "approvals", "deregistrations", "net_change",
                                       "deregistration_rate")]) for p in trend]
-        span = f"{years[0]} to {years[-1]}"
-        table = Table("trend", f"Households, approvals and deregistrations, {span}", head, rows)
+        span = (f"{years[0]} to {years[-1]}" if not t.period.custom  # same-length periods: their days
+                else f"{format_date(trend[0].period.start)} to {format_date(trend[-1].period.end)}")
+        table = Table("trend", f"Households, approvals and deregistrations, {span}", head, rows,
+                      uncovered_notes(uncovered))
         alt = (f"Line chart and bar chart, {span}. "
                + " ".join(f"{se.name}: " + "; ".join(f"{y} {t}" for y, t in zip(years, se.texts)) + "."
                           for se in series))
@@ -155,5 +157,26 @@ def approvals(s: Section, t: TableBuilder) -> None:
             if present:
                 s.add("reasons_trend", Table(
                     "deregistration-reasons-trend", f"Deregistrations by reason, {span}",
-                    ["Financial year"] + [codes.DeregistrationReason(c).label for c in present], rows,
+                    [head[0]] + [codes.DeregistrationReason(c).label for c in present], rows,
                     ["Reasons with no deregistrations in any year are not shown."], wide=len(present) > 5))
+
+
+def covered_trend(points: list) -> tuple[list, list]:
+    """The trend years the extracts cover, and those they do not (oldest first): a year in
+    which every figure is uncovered (enquiries.csv starts after it) is left out of the
+    trend rather than shown as a row of blanks, or worse, zeros."""
+    shown = [p for p in points if p.values and not all(fig.not_covered for fig in p.figures.values())]
+    return shown, [p for p in points if p.figures and p not in shown]
+
+
+def uncovered_notes(points: list) -> list[str]:
+    """One note per reason naming the years left out for it ("2016/17 and 2017/18 are
+    left out of the trend: households.csv starts 1 April 2018")."""
+    from fosterreport.context.words import join_words
+
+    by_reason: dict[str, list[str]] = {}
+    for point in points:
+        reason = next(fig.not_covered for fig in point.figures.values() if fig.not_covered)
+        by_reason.setdefault(reason, []).append(point.period.label)
+    return [f"{join_words(years)} {'is' if len(years) == 1 else 'are'} left out of the trend: {reason}."
+            for reason, years in by_reason.items()]

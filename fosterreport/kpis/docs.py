@@ -73,6 +73,12 @@ catalogue, and the report's definitions appendix is built from it.
   `--quarter 1..4` picks a quarter (Q1 = April to June); `--ytd` runs from 1 April to the end
   of that quarter. Without `--year`, the latest financial year that has ended by the newest
   date in the extracts.
+- `--from 2023-09-01 --to 2024-08-31` (ISO dates, both included; not with `--year`,
+  `--quarter` or `--ytd`) is any other period: a pilot, a half year, a rolling twelve months.
+  Its previous period is the same length immediately before it (as many whole months when it
+  runs from a month's first day to a month's last, else as many days). Dates that make a
+  financial year, a quarter or a year to date make that period: `--from 2023-04-01 --to
+  2024-03-31` is `--year 2024`.
 - **end** is the period's last day; the **start snapshot** is the day before it begins.
 - A household is active on day d when approval_date ≤ d and (no deregistration_date or
   deregistration_date > d); a placement, hold or Mockingbird membership is active on d when
@@ -155,7 +161,12 @@ Periods
 - A financial year has "ended by" a date when its 31 March is on or before that date.
 - Labels: `2022/23`, `2022/23 Q2`, `2022/23 Q1–Q2 (year to date)` (`2022/23 Q1 (year to date)`
   for Q1); file slugs `2022-23`, `2022-23-q2`, `2022-23-ytd-q2`.
-- `--trend N` always uses whole financial years, even for a quarterly period.
+- `--trend N` always uses whole financial years, even for a quarterly period; for a
+  `--from`/`--to` period, the N same-length periods ending with it. `build` takes its
+  trend from `[report] trend_years` (default 5), or `build --trend N`.
+- A custom period is labelled `Sep 2023–Aug 2024` (whole months), `September 2023` (one
+  month) or `5 Sep 2023–4 Oct 2023`, said `1 September 2023 to 31 August 2024`; its file
+  slug is `2023-09-01-to-2024-08-31`. The JSON `period` keeps its shape (label, start, end).
 - previous is computed whatever the extracts' first date: a year before the data begins shows
   zeros for flow counts (the extracts cannot say whether it had none).
 

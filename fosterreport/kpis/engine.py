@@ -146,7 +146,8 @@ def scorecard(values: dict[str, KpiValue], targets: dict[str, KeyRef], config: C
 
 def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years: int,
           known: dict[Period, dict[str, Figure]] | None = None, coverage: Coverage | None = None) -> list[TrendPoint]:
-    """The household and recruitment KPIs for ``years`` financial years to the period's year.
+    """The household and recruitment KPIs for ``years`` financial years to the period's year
+    (for a custom period, the same-length periods to it: :meth:`Period.trend`).
 
     ``known`` holds figures already computed (for ``kpis``) by period: a trend year that is
     one of them (the period itself when it is a whole year, and the year before) is taken
@@ -154,8 +155,7 @@ def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years
     """
     wanted = [kpi for kpi in kpis if kpi.section in TREND_SECTIONS]
     points = []
-    for year in range(period.year - years + 1, period.year + 1):
-        year_period = make_period(year)
+    for year_period in period.trend(years):
         if known and year_period in known:
             figures = {kpi.id: known[year_period][kpi.id] for kpi in wanted if kpi.id in known[year_period]}
         else:

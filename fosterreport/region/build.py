@@ -249,7 +249,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
     report into ``out/region/``. A council that fails is listed; the others are built.
     When no council could be built, nothing regional is written; when the regional report
     cannot be rendered, ``failure`` says why (and the councils' reports are written)."""
-    from fosterreport.build import TREND_YEARS, check_formats
+    from fosterreport.build import check_formats
     from fosterreport.exceptions import RenderError
     from fosterreport.region.figures import compare
     from fosterreport.render.write import write_atomically
@@ -257,7 +257,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
     chosen = check_formats(formats) if formats is not None else None
     regional = chosen or check_formats(config.report.formats)
     out = Path(out)
-    tasks = [CouncilTask(council, config, period, strict, TREND_YEARS, None, out, chosen)
+    tasks = [CouncilTask(council, config, period, strict, config.report.trend_years, None, out, chosen)
              for council in discover_councils(folder)]
     started = time.perf_counter()
     build = RegionBuild([], None)
@@ -269,7 +269,8 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
     def compare_councils(outcomes: list[CouncilOutcome], jobs: Jobs) -> None:
         if not any(outcome.ok for outcome in outcomes):
             return
-        build.results = compare(region_name(folder, config), outcomes, period, config, trend=TREND_YEARS)
+        build.results = compare(region_name(folder, config), outcomes, period, config,
+                                trend=config.report.trend_years)
         drawn = tuple(dict.fromkeys([kind for kind in regional if kind != "pdf"]
                                     + (["html"] if "pdf" in regional else [])))
         try:
