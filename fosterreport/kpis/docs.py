@@ -292,7 +292,7 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["label", "unit", "value", "by", "previous", "change", "direction", "target", "rag",
-                     "benchmark"],
+                     "benchmark", "benchmarks"],
         "properties": {
             "label": {"const": kpi.label},
             "unit": {"const": kpi.unit},
@@ -303,7 +303,8 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
             "direction": {"$ref": "#/$defs/direction"},
             "target": {"type": ["number", "null"]},
             "rag": {"$ref": "#/$defs/rag"},
-            "benchmark": {"$ref": "#/$defs/benchmark"},
+            "benchmark": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/benchmark"}]},
+            "benchmarks": {"type": "array", "items": {"$ref": "#/$defs/benchmark"}},
             "suppressed": {"type": "boolean"},
             "previous_suppressed": {"type": "boolean"},
             "by_suppressed": _by_suppressed_schema(kpi),
@@ -377,10 +378,10 @@ def json_schema() -> dict[str, Any]:
             "period": period,
             "direction": {"enum": ["improved", "declined", "similar", "up", "down", "n/a"]},
             "rag": {"enum": ["green", "amber", "red", None]},
-            "benchmark": {"oneOf": [{"type": "null"}, {
+            "benchmark": {
                 "type": "object", "additionalProperties": False, "required": ["value", "label", "source"],
                 "properties": {"value": {"type": "number"}, "label": {"type": "string"},
-                               "source": {"type": ["string", "null"]}}}]},
+                               "source": {"type": ["string", "null"]}}},
         },
     }
 
