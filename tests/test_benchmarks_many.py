@@ -159,3 +159,8 @@ def test_a_bad_value_in_a_list_names_its_place_and_nothing_else(tmp_path):
 
 def test_an_empty_list_exits_2(tmp_path):
     assert _config_error(tmp_path, "[benchmarks]\napprovals = []\n").exit_code == exitcodes.USAGE
+
+
+def test_the_recruitment_facts_name_every_benchmark(two):
+    assert ("The benchmarks for the enquiry-to-approval rate are LA benchmark (The Fostering Network) 11.0%; "
+            "Statistical neighbours 9.0%.") in two[".md"]
