@@ -100,7 +100,10 @@ catalogue, and the report's definitions appendix is built from it.
 JUDGEMENTS = f"""## Targets, RAG and direction of travel
 
 - Targets come from `[targets]` in `fosterreport.toml`, keyed by id or `id.KEY`
-  (`"approvals.MAINSTREAM" = 35`); benchmarks likewise from `[benchmarks]`. An unknown key
+  (`"approvals.MAINSTREAM" = 35`); benchmarks likewise from `[benchmarks]`, one
+  `{{ value, label, source }}` or a list of them, followed by Ofsted's England (LA agencies)
+  figure for the year where `docs/national.md` has one (JSON: `"benchmarks"`, in that order;
+  `"benchmark"` is the first). An unknown key
   stops the run (exit 2) naming the key and the closest valid one.
 - **RAG**, only where a target is set: g = how far the value falls short of the target in the
   KPI's polarity, as a fraction of the target (lower is better: g = (value − target) ÷ target).
