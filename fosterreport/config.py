@@ -30,7 +30,8 @@ from typing import Annotated, Any, Iterable, Literal
 
 import annotated_types
 from pydantic import (
-    BaseModel, ConfigDict, Field, FiniteFloat, Strict, StringConstraints, ValidationError, ValidationInfo,
+    BaseModel, ConfigDict, Discriminator, Field, FiniteFloat, Strict, StringConstraints, Tag, ValidationError,
+    ValidationInfo,
     field_validator, model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -336,10 +337,21 @@ class Benchmark(Section):
     source: str | None = Field(None, description="Where it was published.")
 
 
+#: The two forms of a ``[benchmarks]`` value, told apart by their TOML type (so a mistake
+#: in one is reported once, not once per form); the tags are dropped from error locations.
+_ONE, _MANY = "one benchmark", "benchmarks"
+Benchmarks = Annotated[
+    Annotated[Benchmark, Tag(_ONE)] | Annotated[list[Benchmark], annotated_types.MinLen(1), Tag(_MANY)],
+    Discriminator(lambda value: _MANY if isinstance(value, (list, tuple)) else _ONE)]
+
+
 class Publication(Section):
     suppress_below: int = Field(
         0, ge=0, le=100, description='Published counts from 1 to suppress_below − 1 print as "c", and rates built '
                                      "on them too (e.g. 5).")
+    england_benchmarks: Annotated[bool, Strict()] = Field(
+        True, description="Show Ofsted's published England (LA agencies) figure for the report's year as a "
+                          "benchmark beside each KPI it covers (docs/national.md); false leaves them out.")
 
 
 class Config(Section):
@@ -360,10 +372,14 @@ class Config(Section):
         {}, examples=[{"approvals.MAINSTREAM": 35, "enquiry_to_approval_rate": 0.12, "reviews_on_time_rate": 0.95}],
         description="Targets keyed by KPI id, or id.CODE for one breakdown key (`fosterreport kpis --list`). "
                     "A rate is a fraction: 0.95, not 95.")
-    benchmarks: dict[str, Benchmark] = Field(
-        {}, examples=[{"enquiry_to_approval_rate": {"value": 0.11, "label": "LA benchmark (The Fostering Network)"},
+    benchmarks: dict[str, Benchmarks] = Field(
+        {}, examples=[{"enquiry_to_approval_rate": [
+                           {"value": 0.11, "label": "LA benchmark (The Fostering Network)"},
+                           {"value": 0.1, "label": "Statistical neighbours (example)"}],
                        "deregistration_rate": {"value": 0.128, "label": "England mainstream 2022-23 (Ofsted)"}}],
-        description="Benchmarks keyed like targets, shown beside the KPI with their label.")
+        description="Benchmarks keyed like targets: one { value, label, source } or a list of them, shown in "
+                    "order beside the KPI with their labels. One labelled like a built-in England figure "
+                    "(\"England (LA agencies)\") replaces it.")
     publication: Publication = Field(Publication(), description="What is withheld from the published report.")
 
     @model_validator(mode="wrap")
@@ -387,19 +403,29 @@ class Config(Section):
         try:
             checked, problems = handler(value), []
         except ValidationError as error:
-            checked, problems = None, _again(error)
-        for key, item in (value.items() if isinstance(value, dict) else ()):
+            checked, problems = None, [{**e, "loc": tuple(part for n, part in enumerate(e["loc"])
+                                                            if n != 1 or part not in (_ONE, _MANY))}
+                                       for e in _again(error)]
+        for key, given in (value.items() if isinstance(value, dict) else ()):
             ref = resolve_key(str(key))
             if ref is None:
                 problems.append(_problem((key,), f"[{info.field_name}] {unknown_key(str(key))}", key))
                 continue
-            number = item.get("value") if isinstance(item, dict) else getattr(item, "value", item)
-            if isinstance(number, bool) or not isinstance(number, (int, float)):
-                continue  # not a number: pydantic's own error says so
-            problem = value_problem(ref, _as_float(number))
-            if problem:
-                problems.append(_problem((key,), f"[{info.field_name}] {quoted(key)} = {_shown_number(number)}: "
-                                                 f"{problem}", number))
+            labels: list[str] = []
+            for item in (given if isinstance(given, (list, tuple)) else [given]):
+                label = item.get("label") if isinstance(item, dict) else getattr(item, "label", None)
+                if isinstance(label, str):
+                    if label in labels:
+                        problems.append(_problem((key,), f"[{info.field_name}] {quoted(key)}: two benchmarks "
+                                                         f"labelled {quoted(label)}", label))
+                    labels.append(label)
+                number = item.get("value") if isinstance(item, dict) else getattr(item, "value", item)
+                if isinstance(number, bool) or not isinstance(number, (int, float)):
+                    continue  # not a number: pydantic's own error says so
+                problem = value_problem(ref, _as_float(number))
+                if problem:
+                    problems.append(_problem((key,), f"[{info.field_name}] {quoted(key)} = "
+                                                     f"{_shown_number(number)}: {problem}", number))
         _fail(info.field_name, problems)
         return checked
 
@@ -437,6 +463,11 @@ class Config(Section):
         name = self.authority.name or (SAMPLE_COUNCIL if sample else None)
         service = self.authority.service or (SAMPLE_SERVICE if sample and not self.authority.name else None)
         return Authority(name=name, service=service or (f"{name} Fostering Service" if name else None))
+
+    def benchmarks_of(self, key: str) -> list[Benchmark]:
+        """The ``[benchmarks]`` of one key (``id`` or ``id.CODE``), in the file's order."""
+        found = self.benchmarks.get(key)
+        return [] if found is None else list(found) if isinstance(found, (list, tuple)) else [found]
 
     def target_refs(self) -> dict:
         """What each ``[targets]`` key refers to (:class:`~fosterreport.kpis.keys.KeyRef`),

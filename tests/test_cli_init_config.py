@@ -65,7 +65,7 @@ def test_every_commented_option_uncommented_is_valid(tmp_path):
     assert sorted(parsed["rules"]) == ["assessment_timescale_months", "rag_green_tolerance", "rag_red_threshold",
                                        "similar_tolerance", "supervision_interval_days"]
     assert sorted(parsed["data"]) == ["codes", "columns", "coverage", "extracted", "path", "sheets"]
-    assert len(options) == 2 + 21 - 1 + 9 + 5 + 3 + 2 + 1  # authority, report, data, rules, targets, benchmarks, publication
+    assert len(options) == 2 + 21 - 1 + 9 + 5 + 3 + 2 + 2  # authority, report, data, rules, targets, benchmarks, publication
     # the examples name a templates folder and a logo: with them present, everything loads
     (project / "templates").mkdir()
     (project / "assets").mkdir()

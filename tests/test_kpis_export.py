@@ -60,7 +60,7 @@ def test_json_top_level_shape(document):
 def test_json_kpi_entry(document):
     entry = document["kpis"]["households_end"]
     assert list(entry) == ["label", "unit", "value", "by", "previous", "change", "direction", "target", "rag",
-                           "benchmark"]
+                           "benchmark", "benchmarks"]
     assert entry["label"] == "Fostering households at end of period"
     assert entry["value"] == 5 and isinstance(entry["value"], int)
     assert entry["by"] == {"household_type": {"MAINSTREAM": 3, "CONNECTED": 1, "FFA": 1, "SPECIALIST": 0,

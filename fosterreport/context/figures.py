@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fosterreport.context.model import Cell
+from fosterreport.context.words import lower_first
 from fosterreport.kpis.catalogue import BY_ID
 from fosterreport.formatting import (
     NOT_AVAILABLE, SUPPRESSED, format_change, format_direction,
@@ -143,6 +144,25 @@ class Figures:
         if kv is None or kv.benchmark is None:
             return NOT_AVAILABLE
         return format_value(kv.benchmark.value, kv.kpi.unit)
+
+    def benchmarks_text(self, kpi_id: str, code: str | None = None) -> str:
+        """Every benchmark of the KPI (or the one of ``id.CODE``) in one cell, each with its
+        label: "England (LA agencies) 12.0%; Statistical neighbours 11.0%". Shown whether
+        or not the council's figure is withheld: it is published context, not a comparison."""
+        kv = self.kv(kpi_id)
+        if kv is None:
+            return NOT_AVAILABLE
+        found = ([kv.benchmark_by[code]] if code in kv.benchmark_by else []) if code else kv.benchmarks
+        return "; ".join(f"{b.label} {format_value(b.value, kv.kpi.unit)}" for b in found) or NOT_AVAILABLE
+
+    def benchmark_notes(self, kpi_id: str, code: str | None = None) -> list[str]:
+        """One footnote per benchmark that names its source."""
+        kv = self.kv(kpi_id)
+        if kv is None:
+            return []
+        found = ([kv.benchmark_by[code]] if code in kv.benchmark_by else []) if code else kv.benchmarks
+        return [f"Benchmark for {lower_first(kv.kpi.label)}: {b.label}{f'; {b.source}' if b.source else ''}."
+                for b in found]
 
     def trend_text(self, point, kpi_id: str) -> str:
         """A value of one trend year, with the same suppression rules."""

@@ -35,9 +35,12 @@ def recruitment(s: Section, t: TableBuilder) -> None:
         f"from enquiries: an enquiry-to-approval rate of {f.text('enquiry_to_approval_rate')}, "
         f"against {f.text('enquiry_to_approval_rate', 'previous')} in {t.previous_label}.")
     kv = f.kv("enquiry_to_approval_rate")
-    if kv is not None and kv.benchmark is not None:
+    if kv is not None and len(kv.benchmarks) == 1:
         s.facts.append(f"The benchmark for the enquiry-to-approval rate is "
                        f"{f.benchmark('enquiry_to_approval_rate')}: {kv.benchmark.label}.")
+    elif kv is not None and kv.benchmarks:
+        s.facts.append(f"The benchmarks for the enquiry-to-approval rate are "
+                       f"{f.benchmarks_text('enquiry_to_approval_rate')}.")
     if f.has("assessments_in_progress_end"):
         s.facts.append(f"On {t.end_words}, {f.text('assessments_in_progress_end')} "
                        f"{t.one('assessments_in_progress_end', 'assessment was', 'assessments were')} "

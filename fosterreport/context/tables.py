@@ -54,7 +54,7 @@ class TableBuilder:
         if not ids:
             return None
         show_targets = targets and any(self.f.kv(i).target is not None for i in ids)
-        show_bench = benchmarks and any(self.f.kv(i).benchmark is not None for i in ids)
+        show_bench = benchmarks and any(self.f.kv(i).benchmarks for i in ids)
         head = ["Measure", self.label, self.previous_label, "Change", "Direction"]
         if show_targets:
             head += ["Target", "RAG"]
@@ -68,10 +68,8 @@ class TableBuilder:
             if show_targets:
                 cells += [Cell(self.f.target(kpi_id, kv.target)), self.f.rag(kv.rag, kpi_id)]
             if show_bench:
-                cells += [Cell(self.f.benchmark(kpi_id))]
-                if kv.benchmark is not None:
-                    source = f"; {kv.benchmark.source}" if getattr(kv.benchmark, "source", None) else ""
-                    notes.append(f"Benchmark for {lower_first(kv.kpi.label)}: {kv.benchmark.label}{source}.")
+                cells += [Cell(self.f.benchmarks_text(kpi_id))]
+                notes += self.f.benchmark_notes(kpi_id)
             label = kv.kpi.label + (f" ({kv.note})" if kv.note else "")
             rows.append(Row(label, cells))
         notes += self.coverage_notes([(kpi_id, which) for kpi_id in ids for which in ("value", "previous")])
@@ -144,7 +142,11 @@ class TableBuilder:
 
     def scorecard_table(self, table_id: str, caption: str, rows_in) -> Table:
         f = self.f
-        rows = []
+        rows, notes = [], []
+        rows_in = list(rows_in)
+        # A column of benchmarks only when one of the rows has any (id, or id.CODE's own).
+        show_bench = any(f.kv(row.kpi.id) is not None and (row.code in f.kv(row.kpi.id).benchmark_by if row.code
+                                                             else f.kv(row.kpi.id).benchmarks) for row in rows_in)
         for row in rows_in:
             kpi_id, _, code = row.key.partition(".")
             breakdown = f.breakdown_of(kpi_id, code) if code else None
@@ -160,11 +162,16 @@ class TableBuilder:
             hidden = SUPPRESSED in (value, previous)
             direction = (Cell(SUPPRESSED, "dir", "n/a") if hidden else
                          Cell(format_direction(row.direction), "dir", row.direction or "n/a"))
-            rows.append(Row(label, [Cell(value), Cell(format_value(row.target, row.kpi.unit)),
-                                    f.rag(row.rag, row.kpi.id, row.breakdown, row.code), Cell(previous), direction]))
+            cells = [Cell(value), Cell(format_value(row.target, row.kpi.unit)),
+                     f.rag(row.rag, row.kpi.id, row.breakdown, row.code), Cell(previous), direction]
+            if show_bench:
+                cells.append(Cell(f.benchmarks_text(row.kpi.id, row.code)))
+                notes += [note for note in f.benchmark_notes(row.kpi.id, row.code) if note not in notes]
+            rows.append(Row(label, cells))
         r = self.config.rules
-        return Table(table_id, caption, ["Measure", self.label, "Target", "RAG", self.previous_label,
-                                         "Direction"], rows,
+        head = ["Measure", self.label, "Target", "RAG", self.previous_label, "Direction"]
+        return Table(table_id, caption, head + (["Benchmark"] if show_bench else []), rows,
                      [f"RAG: Green = on or better than target, or short of it by at most "
                       f"{format_value(r.rag_green_tolerance, 'rate')} of the target; Amber = short by up to "
-                      f"{format_value(r.rag_red_threshold, 'rate')}; Red = short by more."])
+                      f"{format_value(r.rag_red_threshold, 'rate')}; Red = short by more.", *notes],
+                     wide=show_bench)

@@ -7,7 +7,11 @@ function of numbers and the ``[rules]`` of ``fosterreport.toml``:
   ``improved``/``declined``, or ``up``/``down`` for neutral KPIs, ``similar`` within
   ``similar_tolerance`` of the previous value, ``n/a`` when either is missing;
 * **RAG** measures the shortfall against a target as a fraction of the target: green
-  within ``rag_green_tolerance``, red beyond ``rag_red_threshold``, amber between.
+  within ``rag_green_tolerance``, red beyond ``rag_red_threshold``, amber between;
+* **benchmarks** are the config's, in its order, then the built-in England figure for
+  the year unless one of the config's has its label (the council's own copy wins).
+  A benchmark is published context, not a council figure: it is never withheld, and
+  nothing here compares a withheld figure with it.
 
 Target and benchmark keys, and their values, are checked against the catalogue when
 the config is loaded (:mod:`fosterreport.kpis.keys`, called by :mod:`fosterreport.config`),
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["SLACK", "difference", "direction", "rag", "shortfall"]
+__all__ = ["SLACK", "benchmarks", "difference", "direction", "rag", "shortfall"]
 
 #: Floating-point slack so that a value exactly on a threshold (0.114 against 0.12 at 5%)
 #: lands on the side the arithmetic on paper says.
@@ -73,3 +77,9 @@ def rag(value, target, polarity: str, green: float, red: float) -> str | None:
     if gap <= red + SLACK:
         return "amber"
     return "red"
+
+
+def benchmarks(configured, built_in=()) -> list:
+    """``configured`` (in order), then each ``built_in`` whose label none of them has."""
+    labels = {bench.label for bench in configured}
+    return [*configured, *(bench for bench in built_in if bench.label not in labels)]

@@ -106,7 +106,10 @@ catalogue, and the report's definitions appendix is built from it.
 JUDGEMENTS = f"""## Targets, RAG and direction of travel
 
 - Targets come from `[targets]` in `fosterreport.toml`, keyed by id or `id.KEY`
-  (`"approvals.MAINSTREAM" = 35`); benchmarks likewise from `[benchmarks]`. An unknown key
+  (`"approvals.MAINSTREAM" = 35`); benchmarks likewise from `[benchmarks]`, one
+  `{{ value, label, source }}` or a list of them, followed by Ofsted's England (LA agencies)
+  figure for the year where `docs/national.md` has one (JSON: `"benchmarks"`, in that order;
+  `"benchmark"` is the first). An unknown key
   stops the run (exit 2) naming the key and the closest valid one.
 - **RAG**, only where a target is set: g = how far the value falls short of the target in the
   KPI's polarity, as a fraction of the target (lower is better: g = (value − target) ÷ target).
@@ -303,7 +306,7 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["label", "unit", "value", "by", "previous", "change", "direction", "target", "rag",
-                     "benchmark"],
+                     "benchmark", "benchmarks"],
         "properties": {
             "label": {"const": kpi.label},
             "unit": {"const": kpi.unit},
@@ -314,7 +317,8 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
             "direction": {"$ref": "#/$defs/direction"},
             "target": {"type": ["number", "null"]},
             "rag": {"$ref": "#/$defs/rag"},
-            "benchmark": {"$ref": "#/$defs/benchmark"},
+            "benchmark": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/benchmark"}]},
+            "benchmarks": {"type": "array", "items": {"$ref": "#/$defs/benchmark"}},
             "suppressed": {"type": "boolean"},
             "previous_suppressed": {"type": "boolean"},
             "by_suppressed": _by_suppressed_schema(kpi),
@@ -388,10 +392,10 @@ def json_schema() -> dict[str, Any]:
             "period": period,
             "direction": {"enum": ["improved", "declined", "similar", "up", "down", "n/a"]},
             "rag": {"enum": ["green", "amber", "red", None]},
-            "benchmark": {"oneOf": [{"type": "null"}, {
+            "benchmark": {
                 "type": "object", "additionalProperties": False, "required": ["value", "label", "source"],
                 "properties": {"value": {"type": "number"}, "label": {"type": "string"},
-                               "source": {"type": ["string", "null"]}}}]},
+                               "source": {"type": ["string", "null"]}}},
         },
     }
 

@@ -16,9 +16,10 @@ from fosterreport.contract import EXTRACTS
 from fosterreport.exceptions import UsageError
 from fosterreport.kpis import children, complaints, finance, households, mockingbird, oversight, recruitment
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, SECTIONS, TREND_SECTIONS, Kpi, unknown_kpi_message
-from fosterreport.kpis.comparison import difference, direction, rag
+from fosterreport.kpis.comparison import benchmarks, difference, direction, rag
 from fosterreport.kpis.keys import KeyRef
 from fosterreport.kpis.measures import Derived, Figure, Frames
+from fosterreport.kpis.national import england_benchmarks
 from fosterreport.kpis.coverage import Coverage, coverage_of
 from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint, uncovered
 from fosterreport.periods import Period, make_period
@@ -88,12 +89,21 @@ def left_out(frames: Frames, kpis: list[Kpi], figures: dict[str, Figure], period
     return reasons
 
 
-def _benchmark(config: Config, key: str) -> BenchmarkValue | None:
-    found = config.benchmarks.get(key)
-    return None if found is None else BenchmarkValue(found.value, found.label, found.source)
+def _configured(config: Config, key: str) -> list[BenchmarkValue]:
+    return [BenchmarkValue(found.value, found.label, found.source) for found in config.benchmarks_of(key)]
 
 
-def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config) -> KpiValue:
+def _england(config: Config, period: Period) -> dict[str, BenchmarkValue]:
+    """The built-in England figures for a whole financial year (none for a quarter, a
+    year to date or a custom period, which Ofsted's yearly figures do not describe),
+    unless the config turns them off."""
+    if not config.publication.england_benchmarks or period.quarter is not None or period.custom:
+        return {}
+    return england_benchmarks(period.year)
+
+
+def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config,
+           england: dict[str, BenchmarkValue] | None = None) -> KpiValue:
     rules = config.rules
     previous = before.value if before else None
     target = config.targets.get(kpi.id)
@@ -103,9 +113,9 @@ def _value(kpi: Kpi, figure: Figure, before: Figure | None, config: Config) -> K
         direction=direction(figure.value, previous, kpi.polarity, rules.similar_tolerance),
         target=target,
         rag=rag(figure.value, target, kpi.polarity, rules.rag_green_tolerance, rules.rag_red_threshold),
-        benchmark=_benchmark(config, kpi.id),
-        benchmark_by={axis_key: bench for axis_key in _codes_of(kpi)
-                      if (bench := _benchmark(config, f"{kpi.id}.{axis_key}")) is not None},
+        benchmarks=benchmarks(_configured(config, kpi.id), [england[kpi.id]] if kpi.id in (england or {}) else []),
+        benchmark_by={axis_key: bench[0] for axis_key in _codes_of(kpi)
+                      if (bench := _configured(config, f"{kpi.id}.{axis_key}"))},
     )
 
 
@@ -178,7 +188,8 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
     frames = Derived(extracts.frames)  # selections made once for the period, the year before and the trend
     current = figures_for(frames, period, config, kpis, coverage)
     before = figures_for(frames, period.previous(), config, kpis, coverage)
-    values = {kpi.id: _value(kpi, current[kpi.id], before.get(kpi.id), config)
+    england = _england(config, period)
+    values = {kpi.id: _value(kpi, current[kpi.id], before.get(kpi.id), config, england)
               for kpi in kpis if kpi.id in current}
     return KpiResults(
         authority=config.council(extracts.is_sample).name,

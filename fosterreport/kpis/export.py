@@ -100,7 +100,8 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
         "direction": "n/a" if either else value.direction,
         "target": plain(value.target),
         "rag": None if withheld else value.rag,  # a RAG against a known target pins a withheld value
-        "benchmark": None if bench is None else {"value": bench.value, "label": bench.label, "source": bench.source},
+        "benchmark": None if bench is None else _benchmark(bench),
+        "benchmarks": [_benchmark(each) for each in value.benchmarks],  # published context: never withheld
     }
     if hide.suppress_below:
         entry.update(suppressed=withheld, previous_suppressed=previous_withheld,
@@ -108,6 +109,10 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     _coverage(entry, "not_covered", value.figure)
     _coverage(entry, "previous_not_covered", value.before)
     return entry
+
+
+def _benchmark(bench) -> dict[str, Any]:
+    return {"value": bench.value, "label": bench.label, "source": bench.source}
 
 
 def _coverage(entry: dict[str, Any], key: str, figure) -> None:

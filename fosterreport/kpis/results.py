@@ -179,9 +179,20 @@ class KpiValue:
     direction: Direction = "n/a"
     target: float | None = None
     rag: Rag | None = None
-    benchmark: BenchmarkValue | None = None
-    #: Benchmarks keyed ``id.CODE`` in ``[benchmarks]``, by code.
+    #: Every benchmark of the KPI, in order: the config's ``[benchmarks]``, then the
+    #: built-in England figure for the year (:mod:`fosterreport.kpis.national`).
+    benchmarks: list[BenchmarkValue] = field(default_factory=list)
+    #: Benchmarks keyed ``id.CODE`` in ``[benchmarks]``, by code (the first of each).
     benchmark_by: dict[str, BenchmarkValue] = field(default_factory=dict)
+
+    @property
+    def benchmark(self) -> BenchmarkValue | None:
+        """The first benchmark (the JSON's ``"benchmark"``, kept from before there were many)."""
+        return self.benchmarks[0] if self.benchmarks else None
+
+    @benchmark.setter
+    def benchmark(self, value: BenchmarkValue | None) -> None:
+        self.benchmarks = [] if value is None else [value]
 
     def of(self, which: str = "value") -> Figure | None:
         """The period's figure (``"value"``) or the previous period's (``"previous"``)."""
