@@ -231,6 +231,26 @@ def custom_period(start: date, end: date) -> Period:
     return Period(start, end, year, custom=True)
 
 
+def month_period(year: int, month: int) -> Period:
+    """The calendar month ``month`` (1–12) of calendar year ``year``: a custom period of
+    one month ("April 2023"), so every KPI computes for it as for any run of days."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return custom_period(date(year, month, 1), following - timedelta(days=1))
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months of ``period``, first to last (``kpis --months``). A month that
+    only partly falls in a custom period is cut to the period's days, so that the months'
+    flows add up to the period's."""
+    months, day = [], period.start
+    while day <= period.end:
+        whole = month_period(day.year, day.month)
+        months.append(whole if (whole.start >= period.start and whole.end <= period.end)
+                      else custom_period(max(whole.start, period.start), min(whole.end, period.end)))
+        day = whole.end + timedelta(days=1)
+    return months
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -71,6 +71,10 @@ def kpis(
         "--trend", min=0, max=50, help="Also the household and recruitment KPIs for the N financial years "
                                        "ending with the period's year (for --from/--to: the N same-length "
                                        "periods ending with it).")] = 0,
+    months: Annotated[bool, typer.Option(
+        "--months", help="Also each KPI that has a monthly form for every calendar month of the period "
+                         "(JSON \"months\", CSV rows whose period is the month, 2023-04); the table is "
+                         "unchanged.")] = False,
     list_catalogue: Annotated[bool, typer.Option(
         "--list", help="Print the KPI catalogue (id, label, unit, definition) and exit; needs no data.")] = False,
     region: RegionOption = None,
@@ -89,6 +93,8 @@ def kpis(
     if region is not None:
         from fosterreport.cli.region import kpis_command
 
+        if months:
+            raise UsageError("--months cannot be combined with --region: a regional comparison has no months")
         if start is not None or end is not None:
             raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
                              "a regional comparison is for a financial year or a quarter")
@@ -106,7 +112,8 @@ def kpis(
     from fosterreport.kpis import compute_kpis
     from fosterreport.kpis.export import to_csv, to_json_text
 
-    results = compute_kpis(extracts, period, settings, trend=trend, kpi_ids=kpi)
+    results = compute_kpis(extracts, period, settings, trend=trend, kpi_ids=kpi,
+                           months=months and format is not KpiFormat.table)
     if format is KpiFormat.json:
         typer.echo(to_json_text(results), nl=False)
     elif format is KpiFormat.csv:

@@ -24,15 +24,17 @@ __all__ = ["BY_ID", "CATALOGUE", "SECTIONS", "Kpi", "KpiResults", "KpiValue", "S
 
 
 def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None" = None, *, trend: int = 0,
-                 kpi_ids: Iterable[str] | None = None) -> KpiResults:
+                 kpi_ids: Iterable[str] | None = None, months: bool = False) -> KpiResults:
     """Every KPI of the catalogue (or only ``kpi_ids``) for ``period``.
 
     KPIs whose extract is absent are left out of ``values`` and explained in
     ``left_out``. ``trend=N`` adds the household and recruitment KPIs for the N financial
-    years ending with the period's year. Raises :class:`~fosterreport.exceptions.UsageError`
+    years ending with the period's year; ``months=True`` adds each KPI that has a monthly
+    form for every calendar month of the period (``results.months``). Raises :class:`~fosterreport.exceptions.UsageError`
     for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
     already refused when the config was loaded).
     """
     from fosterreport.kpis.engine import compute
 
-    return compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None)
+    return compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None,
+                   by_month=months)

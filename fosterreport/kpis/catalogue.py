@@ -119,6 +119,8 @@ class Kpi:
     #: Records it needs from before the period: the year before (a cohort), or the
     #: supervision interval (the contact before the period's first gap).
     lookback: Lookback | None = None
+    #: Whether ``kpis --months`` gives it month by month (:func:`has_monthly_form`).
+    monthly: bool = True
 
     @property
     def section_title(self) -> str:
@@ -163,11 +165,24 @@ HP = ("households", "placements")
 HPH = ("households", "placements", "holds")
 
 
+#: Sections whose figures describe a whole financial year, never a month: the budget.
+YEARLY_SECTIONS = ("finance",)
+
+
+def has_monthly_form(section: str, lookback: Lookback | None) -> bool:
+    """Whether a KPI means something for one month (``kpis --months``): not a yearly
+    section's (:data:`YEARLY_SECTIONS`), nor one that looks back before its period (a
+    cohort of the month before, a supervision interval longer than the month). A KPI that
+    is meaningless for a month on other grounds says ``{"monthly": False}`` itself."""
+    return section not in YEARLY_SECTIONS and lookback is None
+
+
 def _kpi(id: str, label: str, unit: Unit, polarity: Polarity, needs: tuple[str, ...], definition: str,
          *axes: Breakdown, section: str, aggregation: Aggregation | None = None,
-         lookback: Lookback | None = None) -> Kpi:
+         lookback: Lookback | None = None, monthly: bool | None = None) -> Kpi:
     return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes,
-               aggregation or UNIT_AGGREGATION[unit], lookback)
+               aggregation or UNIT_AGGREGATION[unit], lookback,
+               has_monthly_form(section, lookback) if monthly is None else monthly)
 
 
 def _section(section: str, *rows: tuple) -> list[Kpi]:
@@ -310,7 +325,8 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("unannounced_visit_rate", "Households with an unannounced visit", "rate", "higher",
          ("households", "visits"),
          "Of the households approved on every day of the period, the share with at least one "
-         "unannounced visit in it (National Minimum Standard 21 asks for one a year)."),
+         "unannounced visit in it (National Minimum Standard 21 asks for one a year).",
+         {"monthly": False}),  # one visit a year: a month without one is no shortfall
         ("panel_sittings", "Panel sittings", "count", "neutral", ("panel",),
          "Distinct dates on which the fostering panel sat in the period."),
         ("panel_items", "Panel items", "count", "neutral", ("panel",),

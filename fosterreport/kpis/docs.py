@@ -41,6 +41,29 @@ def _section_table(section: str) -> list[str]:
     return lines + [""]
 
 
+def _monthly() -> list[str]:
+    """Which KPIs ``kpis --months`` gives month by month, from the catalogue's ``monthly``."""
+    monthly = [f"`{kpi.id}`" for kpi in CATALOGUE if kpi.monthly]
+    yearly = [f"`{kpi.id}`" for kpi in CATALOGUE if not kpi.monthly]
+    return ["## Months", "",
+            "`kpis --months` (JSON or CSV) adds to each KPI that has a monthly form `\"months\": "
+            "{\"2023-04\": {\"value\", \"by\"}, …}`, one entry per calendar month of the period, first "
+            "first, each computed as the period is: flows counted in the month, snapshots on the month's "
+            "last day (`households_start` on the day before it starts), rates and ratios from the month's "
+            "own numerator and denominator, medians over the month's cases. A month entry is written as a "
+            "trend entry: `null` and flagged (`\"suppressed\"`, `\"by_suppressed\"`) when withheld, `null` "
+            "with `\"not_covered\"` when the extracts cannot support it. In CSV each month's value and "
+            "breakdown values are rows whose `period` is the month (`2023-04`), after the KPI and trend "
+            "rows, with no previous, target or RAG. Without `--months` the output is unchanged.", "",
+            "Counts of distinct people or things (`children_placed_in_period`, `carers_trained`, "
+            "`households_with_allegations`) are distinct within each month, so a child placed in two "
+            "months counts in both and the months can add up to more than the year; "
+            "`average_children_placed` of the year is its months' averages weighted by their days.", "",
+            f"Month by month: {', '.join(monthly)}.", "",
+            f"No monthly form (a whole financial year's figure, a look-back longer than a month, or a "
+            f"yearly standard): {', '.join(yearly)}.", ""]
+
+
 def _breakdowns() -> list[str]:
     seen: dict[tuple[str, tuple[str, ...] | None], tuple[Breakdown, list[str]]] = {}
     for kpi in CATALOGUE:
@@ -261,6 +284,10 @@ Output
   KPI (and on a trend entry), `"previous_not_covered"` for its previous period ("visits.csv
   starts 1 April 2021"); these keys appear only then. Its change is `null`, its direction
   `"n/a"` and it has no RAG.
+- Months (`kpis --months`): see "Months" above. A `--from`/`--to` period that starts or ends
+  inside a month has that month cut to the period's days (keyed by its month all the same), so
+  the months' flows still add up to the period's. The terminal table shows no months, and
+  `--months` cannot be combined with `--region`.
 """
 
 
@@ -269,6 +296,7 @@ def markdown() -> str:
     for section in SECTIONS:
         lines.extend(_section_table(section))
     lines.extend(_breakdowns())
+    lines.extend(_monthly())
     lines.append(JUDGEMENTS)
     lines.append(MAPPING)
     lines.append(CHOICES)
@@ -324,12 +352,26 @@ def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
             "by_suppressed": _by_suppressed_schema(kpi),
             "not_covered": _NOT_COVERED,
             "previous_not_covered": _NOT_COVERED,
+            **({"months": _months_schema(kpi)} if kpi.monthly else {}),
         },
     }
 
 
 #: Present only when the extracts cannot support the figure: why ("visits.csv starts …").
 _NOT_COVERED = {"type": "string", "minLength": 1}
+
+
+def _point_schema(kpi: Kpi) -> dict[str, Any]:
+    """One trend year's (or one month's) figure of ``kpi``."""
+    return {"type": "object", "additionalProperties": False, "required": ["value", "by"],
+            "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi), "suppressed": {"type": "boolean"},
+                           "by_suppressed": _by_suppressed_schema(kpi), "not_covered": _NOT_COVERED}}
+
+
+def _months_schema(kpi: Kpi) -> dict[str, Any]:
+    """``kpis --months``: each calendar month of the period, keyed ``2023-04``."""
+    return {"type": "object", "propertyNames": {"pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+            "additionalProperties": _point_schema(kpi)}
 
 
 def _by_suppressed_schema(kpi: Kpi) -> dict[str, Any]:
@@ -380,13 +422,7 @@ def json_schema() -> dict[str, Any]:
                 "type": "object", "additionalProperties": False, "required": ["period", "kpis"],
                 "properties": {"period": {"$ref": "#/$defs/period"}, "kpis": {
                     "type": "object", "additionalProperties": False,
-                    "properties": {kpi.id: {"type": "object", "additionalProperties": False,
-                                            "required": ["value", "by"],
-                                            "properties": {"value": _VALUE[kpi.unit], "by": _by_schema(kpi),
-                                                           "suppressed": {"type": "boolean"},
-                                                           "by_suppressed": _by_suppressed_schema(kpi),
-                                                           "not_covered": _NOT_COVERED}}
-                                   for kpi in CATALOGUE}}}}},
+                    "properties": {kpi.id: _point_schema(kpi) for kpi in CATALOGUE}}}}},
         },
         "$defs": {
             "period": period,

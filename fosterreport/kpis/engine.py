@@ -22,7 +22,7 @@ from fosterreport.kpis.measures import Derived, Figure, Frames
 from fosterreport.kpis.national import england_benchmarks
 from fosterreport.kpis.coverage import Coverage, coverage_of
 from fosterreport.kpis.results import BenchmarkValue, KpiResults, KpiValue, ScorecardRow, TrendPoint, uncovered
-from fosterreport.periods import Period, make_period
+from fosterreport.periods import Period, make_period, months_of
 from fosterreport.records import Extracts
 
 #: Each section's module, and the files without which it computes nothing at all.
@@ -174,8 +174,22 @@ def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years
     return points
 
 
+def months(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
+           coverage: Coverage | None = None) -> list[TrendPoint]:
+    """The KPIs of ``kpis`` that have a monthly form (the catalogue's ``monthly``), for
+    each calendar month of the period (:func:`~fosterreport.periods.months_of`): the same
+    per-period computation as the period's own, so a month's flows are those counted in
+    it, its snapshots those of its last day, its rates and medians its own, each under the
+    same coverage (a month the extracts cannot support is ``None`` with the reason)."""
+    wanted = [kpi for kpi in kpis if kpi.monthly]
+    if not wanted:
+        return []
+    return [TrendPoint(period=month, figures=figures_for(frames, month, config, wanted, coverage))
+            for month in months_of(period)]
+
+
 def compute(extracts: Extracts, period: Period, config: Config | None = None, *, trend_years: int = 0,
-            kpi_ids=None) -> KpiResults:
+            kpi_ids=None, by_month: bool = False) -> KpiResults:
     """See :func:`fosterreport.kpis.compute_kpis`."""
     config = config or Config()
     kpis = select(kpi_ids)
@@ -202,4 +216,6 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
         suppress_below=config.publication.suppress_below,  # the JSON and CSV withhold what the report does
         trend=(trend(frames, period, config, kpis, trend_years, {period.previous(): before, period: current},
                      coverage) if trend_years else []),
+        months=(months(frames, period, config, [kpi for kpi in kpis if kpi.id in values], coverage)
+                if by_month else []),
     )

@@ -7,7 +7,7 @@ same bytes. Values keep full precision; money is a JSON number of pounds with it
 test validates real output against it.
 
 CSV is one row per KPI value and per breakdown value (and, with a trend, per trend
-year's), each naming its period and unit. Text cells that a spreadsheet
+year's; with ``--months``, per month's), each naming its period and unit. Text cells that a spreadsheet
 would run as a formula (starting ``= + - @``, tab or carriage return) get a leading
 apostrophe; numeric cells are written as plain numbers, so a negative change stays a
 number and is not altered.
@@ -111,6 +111,14 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     return entry
 
 
+def _with_months(entry: dict[str, Any], results: KpiResults, kpi_id: str, hide: Suppression) -> dict[str, Any]:
+    """The KPI's entry, with ``"months"`` last when ``--months`` computed it (only then)."""
+    found = _months(results, kpi_id, hide)
+    if found:
+        entry["months"] = found
+    return entry
+
+
 def _benchmark(bench) -> dict[str, Any]:
     return {"value": bench.value, "label": bench.label, "source": bench.source}
 
@@ -130,6 +138,17 @@ def _scorecard_row(row, hide: Suppression) -> dict[str, Any]:
     if hide.suppress_below:
         entry.update(suppressed=withheld, previous_suppressed=previous_withheld)
     return entry
+
+
+def month_key(period: Period) -> str:
+    """A month's key in ``"months"`` and its CSV ``period`` cell: ``2023-04``."""
+    return f"{period.start:%Y-%m}"
+
+
+def _months(results: KpiResults, kpi_id: str, hide: Suppression) -> dict[str, dict[str, Any]]:
+    """``"months"`` of one KPI: each month's entry, written as a trend year's is."""
+    return {month_key(point.period): _trend_kpi(point, kpi_id, hide)
+            for point in results.months if kpi_id in point.figures}
 
 
 def _trend_kpi(point, kpi_id: str, hide: Suppression) -> dict[str, Any]:
@@ -160,7 +179,8 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
     if hide.suppress_below:
         document["suppress_below"] = hide.suppress_below
     document.update({
-        "kpis": {kpi_id: _kpi(value, hide) for kpi_id, value in results.values.items()},
+        "kpis": {kpi_id: _with_months(_kpi(value, hide), results, kpi_id, hide)
+                 for kpi_id, value in results.values.items()},
         "scorecard": [_scorecard_row(row, hide) for row in results.scorecard],
         "left_out": list(results.left_out),
         "warnings": [
@@ -238,9 +258,9 @@ def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
     ``period`` and ``unit`` come after the spec's seven columns, so a reader that takes
     columns by position still finds them where they were. A trend row has its year's
     label and no previous, target or RAG; the trend year that is the period itself is
-    not repeated (its figures are the KPI rows above)."""
-    from fosterreport.kpis.catalogue import BY_ID
-
+    not repeated (its figures are the KPI rows above). With ``--months``, then one row per
+    month's value and breakdown value of each KPI that has a monthly form, its ``period``
+    the month (``2023-04``, as the JSON's ``"months"`` key), written as a trend row is."""
     hide = results.suppression(suppress_below)
     targets = {row.key: row for row in results.scorecard}
     buffer = io.StringIO()
@@ -266,21 +286,31 @@ def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
                                  cell(previous.get(key), kpi_id, "previous", name, key),
                                  number_cell(row.target if row else None), rag, label, unit])
     for point in results.trend:
-        year = safe_text(point.period.label)
-        for kpi_id, figure in point.figures.items():
-            if point.period == results.period and kpi_id in results.values:
-                continue
-            unit = safe_text(BY_ID[kpi_id].unit)
-
-            def trend_cell(value, name: str | None = None, key: str | None = None) -> str:
-                return SUPPRESSED if hide.trend_withheld(point, kpi_id, name, key) else number_cell(value)
-
-            writer.writerow([safe_text(kpi_id), "", "", trend_cell(figure.value), "", "", "", year, unit])
-            for name, values in figure.by.items():
-                for key, value in values.items():
-                    writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)),
-                                     trend_cell(value, name, key), "", "", "", year, unit])
+        for kpi_id in point.figures:
+            if not (point.period == results.period and kpi_id in results.values):
+                _point_rows(writer, point, kpi_id, safe_text(point.period.label), hide)
+    for kpi_id in results.values:
+        for point in results.months:
+            if kpi_id in point.figures:
+                _point_rows(writer, point, kpi_id, month_key(point.period), hide)
     return buffer.getvalue()
+
+
+def _point_rows(writer, point, kpi_id: str, period: str, hide: Suppression) -> None:
+    """The rows of one trend year's (or one month's) figure: no previous, target or RAG."""
+    from fosterreport.kpis.catalogue import BY_ID
+
+    figure = point.figures[kpi_id]
+    unit = safe_text(BY_ID[kpi_id].unit)
+
+    def cell(value, name: str | None = None, key: str | None = None) -> str:
+        return SUPPRESSED if hide.trend_withheld(point, kpi_id, name, key) else number_cell(value)
+
+    writer.writerow([safe_text(kpi_id), "", "", cell(figure.value), "", "", "", period, unit])
+    for name, values in figure.by.items():
+        for key, value in values.items():
+            writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)), cell(value, name, key),
+                             "", "", "", period, unit])
 
 
 def catalogue_csv() -> str:

@@ -269,6 +269,9 @@ class KpiResults:
     left_out: list[str] = field(default_factory=list)  # "panel: panel.csv not supplied"
     warnings: list = field(default_factory=list)  # fosterreport.problems.Problem
     trend: list[TrendPoint] = field(default_factory=list)  # oldest first
+    #: ``kpis --months``: the KPIs that have a monthly form, for each calendar month of
+    #: the period, first first (a :class:`TrendPoint` per month, suppressed as one).
+    months: list[TrendPoint] = field(default_factory=list)
     #: ``[publication] suppress_below`` of the config the results were computed with: the
     #: JSON and CSV apply it as the report does (see :class:`Suppression`).
     suppress_below: int = 0
