@@ -31,8 +31,14 @@ def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None"
     ``left_out``. ``trend=N`` adds the household and recruitment KPIs for the N financial
     years ending with the period's year. Raises :class:`~fosterreport.exceptions.UsageError`
     for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
-    already refused when the config was loaded).
+    already refused when the config was loaded). With ``[report] previous_report`` set,
+    ``restated`` lists the previous period's figures that differ from those published
+    (:class:`~fosterreport.exceptions.ConfigError` when that file is malformed or of
+    another period).
     """
     from fosterreport.kpis.engine import compute
+    from fosterreport.kpis.restatements import restatements_of
 
-    return compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None)
+    results = compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None)
+    results.restated = restatements_of(results, config)  # against [report] previous_report, when set
+    return results

@@ -387,6 +387,10 @@ def json_schema() -> dict[str, Any]:
                                                            "by_suppressed": _by_suppressed_schema(kpi),
                                                            "not_covered": _NOT_COVERED}}
                                    for kpi in CATALOGUE}}}}},
+            "restated": {"type": "array", "items": {  # only with [report] previous_report
+                "type": "object", "additionalProperties": False, "required": ["kpi", "key", "published", "now"],
+                "properties": {"kpi": {"enum": [kpi.id for kpi in CATALOGUE]}, "key": {"type": ["string", "null"]},
+                               "published": {"type": "number"}, "now": {"type": "number"}}}},
         },
         "$defs": {
             "period": period,

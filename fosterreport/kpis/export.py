@@ -177,6 +177,10 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
              "kpis": {kpi_id: _trend_kpi(point, kpi_id, hide) for kpi_id in point.figures}}
             for point in results.trend
         ]
+    if results.restated is not None:  # [report] previous_report set: the figures published otherwise
+        from fosterreport.kpis.restatements import as_json
+
+        document["restated"] = as_json(results.restated, hide)
     return document
 
 
