@@ -35,6 +35,8 @@ MAX_PUBLISHED_BYTES = 16 * 1024 * 1024
 
 #: A published figure: a JSON number (never a string or true), or null (withheld, not covered).
 Number = Union[StrictInt, StrictFloat, None]
+#: How pydantic names the members of :data:`Number` in an error's place.
+_NUMBER_TAGS = ("int", "float")
 
 
 class _Loose(BaseModel):
@@ -97,9 +99,11 @@ def read_published(path: Path, relative: str) -> PublishedReport:
         return PublishedReport.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
-        place = ".".join(str(part) for part in first["loc"]) or "the file"
-        raise ConfigError(f"{where}: not a KPI file published by fosterreport: {clip(place)}: "
-                          f"{first['msg'].lower()}") from None
+        loc, what = list(first["loc"]), first["msg"].lower()
+        if loc and loc[-1] in _NUMBER_TAGS:  # a figure's union (int | float | null): say it once
+            loc, what = loc[:-1], "should be a number or null"
+        place = ".".join(str(part) for part in loc) or "the file"
+        raise ConfigError(f"{where}: not a KPI file published by fosterreport: {clip(place)}: {what}") from None
 
 
 def _no_constant(name: str):
