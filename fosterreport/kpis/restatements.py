@@ -8,7 +8,7 @@ recording and corrected records can change them. ``[report] previous_report`` na
 figure of this report's previous period (each KPI's previous value and its previous
 breakdown values) that is not what was published. The JSON, Appendix B and the tables
 all show these :class:`Restatement` values, less any withheld now
-(:func:`shown`): a figure withheld on either side is never compared, so no restatement
+(:func:`shown`; the JSON asks the same :class:`~fosterreport.kpis.results.Suppression`): a figure withheld on either side is never compared, so no restatement
 can reveal a withheld figure.
 """
 
@@ -162,11 +162,5 @@ def restatements_of(results: "KpiResults", config) -> list[Restatement] | None:
     return compare(results, published)
 
 
-def as_json(restated: list[Restatement], hide: "Suppression") -> list[dict[str, Any]]:
-    """The JSON's ``"restated"``: kpi, key (null for the KPI's own value), published, now."""
-    return [{"kpi": each.kpi, "key": each.key, "published": each.published, "now": each.now}
-            for each in shown(restated, hide)]
-
-
-__all__ = ["MAX_PUBLISHED_BYTES", "PublishedReport", "Restatement", "as_json", "check_period", "compare",
+__all__ = ["MAX_PUBLISHED_BYTES", "PublishedReport", "Restatement", "check_period", "compare",
            "read_published", "restatements_of", "shown"]
