@@ -49,7 +49,8 @@ PROBLEM = "config_problem"
 Number = Annotated[FiniteFloat, Strict()]
 
 #: The paths a file may set, per table, and what each must be.
-PATHS = {"report": (("narrative", "folder"), ("templates", "folder"), ("logo", "logo")),
+PATHS = {"report": (("narrative", "folder"), ("templates", "folder"), ("logo", "logo"),
+                    ("previous_report", "file")),
          "data": (("path", "folder"),)}
 
 #: Logo files the report can embed, by the type their name implies.
@@ -224,6 +225,11 @@ class ReportSettings(Section):
                              description="Financial years in the report's trend tables and chart, ending with "
                                          "the period's year (`build --trend N` overrides it). Years the extracts "
                                          "do not cover are left out of the trend, and the report says why.")
+    previous_report: str | None = Field(
+        None, examples=["kpis-2022-23.json"],
+        description="The kpis-<period>.json published with last year's report, inside the project folder: "
+                    "every figure of the previous period that now differs from what it published is listed "
+                    "as restated (Appendix B, its table, and the JSON's \"restated\").")
 
 
 class DataSettings(Section):
@@ -508,7 +514,7 @@ def _where_path_leads(project: Path, relative: str, kind: str) -> str | None:
         return f": {'folder' if kind == 'folder' else 'file'} not found: {shown}{_hint(path.name, siblings)}"
     if kind == "folder" and not path.is_dir():
         return f": not a folder: {shown}"
-    if kind == "logo" and not path.is_file():
+    if kind in ("logo", "file") and not path.is_file():
         return f": not a file: {shown}"
     if kind == "logo":
         return _logo_problem(path)

@@ -60,19 +60,21 @@ def test_every_commented_option_uncommented_is_valid(tmp_path):
     assert sorted(parsed) == ["authority", "benchmarks", "data", "publication", "report", "rules", "targets"]
     assert sorted(parsed["report"]) == ["appendices", "author", "background_papers", "committee", "contacts", "cover",
                                         "decision", "executive_director", "formats", "implications", "logo",
-                                        "meeting_date", "narrative", "portfolio_holder", "risks", "sections",
+                                        "meeting_date", "narrative", "portfolio_holder", "previous_report", "risks", "sections",
                                         "status", "templates", "title", "trend_years", "wards"]
     assert sorted(parsed["rules"]) == ["assessment_timescale_months", "rag_green_tolerance", "rag_red_threshold",
                                        "similar_tolerance", "supervision_interval_days"]
     assert sorted(parsed["data"]) == ["codes", "columns", "coverage", "extracted", "path", "sheets"]
-    assert len(options) == 2 + 21 - 1 + 9 + 5 + 3 + 2 + 2  # authority, report, data, rules, targets, benchmarks, publication
-    # the examples name a templates folder and a logo: with them present, everything loads
+    assert len(options) == 2 + 22 - 1 + 9 + 5 + 3 + 2 + 2  # authority, report, data, rules, targets, benchmarks, publication
+    # the examples name a templates folder, a logo and last year's KPI file: with them present, everything loads
+    (project / "kpis-2022-23.json").write_text("{}", encoding="utf-8")
     (project / "templates").mkdir()
     (project / "assets").mkdir()
     (project / "assets" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     (project / "fosterreport.toml").write_text(text, encoding="utf-8")
     config = load_config(project / "fosterreport.toml")
     assert config.report.logo == "assets/logo.svg" and config.report.templates == "templates"
+    assert config.report.previous_report == "kpis-2022-23.json"
     assert config.report.meeting_date.isoformat() == "2024-05-23"
     assert config.report.contacts[0].email == "fostering@example.gov.uk" and config.report.risks[0].residual == "Medium"
     assert config.report.decision == "For Recommendation to Council" and "mockingbird" not in config.report.sections

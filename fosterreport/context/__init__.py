@@ -203,7 +203,7 @@ def arrange(context: ReportContext, config: "Config") -> None:
     for table in context.definitions:
         table_number += 1
         table.number = table_number
-    for key in ("files", "warnings"):
+    for key in ("files", "warnings", "restated"):
         if context.data_quality.get(key) is not None:
             table_number += 1
             context.data_quality[key].number = table_number

@@ -14,8 +14,8 @@ from typing import Any
 
 from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, Row, Table
-from fosterreport.context.tables import TableBuilder
-from fosterreport.context.words import BREAKDOWN_WORDS
+from fosterreport.context.tables import RESTATED_MARK, TableBuilder
+from fosterreport.context.words import BREAKDOWN_WORDS, code_label
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_date, is_suppressed
 
 POLARITY_WORDS = {"higher": "higher", "lower": "lower", "neutral": "no better direction"}
@@ -108,7 +108,29 @@ def data_quality(t: TableBuilder) -> dict[str, Any]:
     # the total would give back a withheld group's count (total − the others): withheld too
     withheld = any(is_suppressed(count, below) for count in warnings.values())
     return {"files": files_table, "warnings": warnings_table,
-            "warning_count": SUPPRESSED if withheld else format_value(sum(warnings.values()), "count")}
+            "warning_count": SUPPRESSED if withheld else format_value(sum(warnings.values()), "count"),
+            "restating": t.results.restated is not None, "restated": restated(t)}
+
+
+def restated(t: TableBuilder) -> Table | None:
+    """Appendix B's "Restated figures": each previous-period figure that is not what last
+    year's report published (``[report] previous_report``), formatted as the report's
+    figures; none withheld now (a withheld one was never compared on the other side)."""
+    rows = []
+    for found in t.restated.values():
+        unit = t.f.unit(found.kpi)
+        breakdown = ("" if found.breakdown is None else
+                     f"{BREAKDOWN_WORDS.get(found.breakdown, found.breakdown).capitalize()}: "
+                     f"{code_label(found.kpi, found.breakdown, found.key)}")
+        rows.append(Row(t.f.label(found.kpi), [Cell(breakdown or "All", "text"),
+                                                Cell(format_value(found.published, unit)),
+                                                Cell(format_value(found.now, unit))], code=found.kpi))
+    if not rows:
+        return None
+    return Table("restated", f"Restated figures, {t.previous_label}",
+                 ["Measure (id)", "Breakdown", "Published", "Now"], rows,
+                 [f"Published: in last year's report; now: recomputed from this year's extracts. Each is marked "
+                  f"{RESTATED_MARK} in its table."])
 
 
 def _warnings(t: TableBuilder) -> list:

@@ -18,9 +18,10 @@ from fosterreport.formatting import format_date
 
 def summary(s: Section, t: TableBuilder) -> None:
     f = t.f
+    restated: list[str] = []
     for kpi_id in ("households_end", "approvals", "deregistrations", "net_change",
                    "enquiry_to_approval_rate", "occupancy_rate", "budget_variance"):
-        card = t.card(kpi_id)
+        card = t.card(kpi_id, restated)
         if card:
             s.cards.append(card)
     if f.has("households_end"):
@@ -30,6 +31,7 @@ def summary(s: Section, t: TableBuilder) -> None:
             f"On {t.end_words} the service had {f.text('households_end')} fostering households, "
             f"against {f.text('households_end', 'previous')} {earlier}: {f.text('approvals')} were "
             f"approved and {f.text('deregistrations')} deregistered during {t.label}.")
+    s.facts += restated  # what a headline marked r was published as (Appendix B lists them all)
 
 
 def scorecard(s: Section, t: TableBuilder) -> None:

@@ -18,6 +18,11 @@ from fosterreport.context.figures import Figures, format_value
 from fosterreport.context.model import Card, Cell, ChartSpec, Row, Series, Table
 from fosterreport.context.words import BREAKDOWN_WORDS, code_label, lower_first
 from fosterreport.formatting import SUPPRESSED, format_date, format_direction
+from fosterreport.kpis.restatements import shown
+
+#: After a previous-period figure that differs from the one last year's report published
+#: (``[report] previous_report``); the table's note gives both, Appendix B lists them all.
+RESTATED_MARK = "r"
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -39,11 +44,39 @@ class TableBuilder:
         self.previous_label = self.period.previous().label
         self.end_words = format_date(self.period.end)
         self.start_words = format_date(self.period.start - timedelta(days=1))
+        #: The restatements the report may show (none withheld now), by (kpi, breakdown, key).
+        self.restated = {(each.kpi, each.breakdown, each.key): each
+                         for each in shown(results.restated or [], self.f.suppression)}
 
     def one(self, kpi_id: str, singular: str, plural: str, which: str = "value") -> str:
         """``singular`` when the figure is exactly 1 (and published), else ``plural``."""
         value = self.f.raw(kpi_id, which)
         return singular if value == 1 and not self.f.suppressed(kpi_id, which) else plural
+
+    # restated figures -----------------------------------------------------------------
+
+    def figure_cell(self, kpi_id: str, which: str = "value", breakdown: str | None = None,
+                    code: str | None = None, notes: list[str] | None = None) -> Cell:
+        """A figure's cell; a restated previous-period figure gets :data:`RESTATED_MARK`
+        and (into ``notes``) a note giving what was published and what it is now."""
+        text = self.f.text(kpi_id, which, breakdown, code)
+        found = self.restated.get((kpi_id, breakdown, code)) if which == "previous" else None
+        if found is None:
+            return Cell(text)
+        if notes is not None:
+            note = self.restated_note(found)
+            if note not in notes:
+                notes.append(note)
+        return Cell(f"{text} {RESTATED_MARK}")
+
+    def restated_note(self, found) -> str:
+        unit = self.f.unit(found.kpi)
+        what = self.f.label(found.kpi)
+        if found.breakdown is not None:
+            what += f": {lower_first(code_label(found.kpi, found.breakdown, found.key))}"
+        return (f"{RESTATED_MARK} = restated: {what}, {self.previous_label}, was published as "
+                f"{format_value(found.published, unit)} in last year's report and is now "
+                f"{format_value(found.now, unit)} (see Appendix B).")
 
     # generic tables -------------------------------------------------------------------
 
@@ -60,10 +93,10 @@ class TableBuilder:
             head += ["Target", "RAG"]
         if show_bench:
             head += ["Benchmark"]
-        rows, notes = [], []
+        rows, notes, restated = [], [], []
         for kpi_id in ids:
             kv = self.f.kv(kpi_id)
-            cells = [Cell(self.f.text(kpi_id)), Cell(self.f.text(kpi_id, "previous")),
+            cells = [Cell(self.f.text(kpi_id)), self.figure_cell(kpi_id, "previous", notes=restated),
                      Cell(self.f.change(kpi_id)), self.f.direction(kpi_id)]
             if show_targets:
                 cells += [Cell(self.f.target(kpi_id, kv.target)), self.f.rag(kv.rag, kpi_id)]
@@ -73,7 +106,7 @@ class TableBuilder:
             label = kv.kpi.label + (f" ({kv.note})" if kv.note else "")
             rows.append(Row(label, cells))
         notes += self.coverage_notes([(kpi_id, which) for kpi_id in ids for which in ("value", "previous")])
-        return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+        return Table(table_id, caption, head, rows, notes + restated, wide=len(head) > 6)
 
     def coverage_notes(self, figures: Iterable[tuple[str, str]]) -> list[str]:
         """A footnote for each figure shown as n/a because the extracts cannot support it:
@@ -104,28 +137,29 @@ class TableBuilder:
                 columns.append((self.previous_label, kpi_id, "previous"))
         columns = [c for c in columns if self.f.has(c[1])]
         head = [header or BREAKDOWN_WORDS.get(breakdown, breakdown).capitalize()] + [c[0] for c in columns]
-        rows, dropped = [], 0
+        rows, dropped, restated = [], 0, []
         for code in self.f.codes(kpi_id, breakdown):
             raws = [self.f.raw(k, w, breakdown, code) for _, k, w in columns]
             if not keep_zero and all(not r for r in raws):
                 dropped += 1
                 continue
             rows.append(Row(code_label(kpi_id, breakdown, code),
-                            [Cell(self.f.text(k, w, breakdown, code)) for _, k, w in columns]))
+                            [self.figure_cell(k, w, breakdown, code, restated) for _, k, w in columns]))
         if total:
-            rows.append(Row("Total", [Cell(self.f.text(k, w)) for _, k, w in columns], total=True))
+            rows.append(Row("Total", [self.figure_cell(k, w, notes=restated) for _, k, w in columns], total=True))
         notes = []
         if dropped and note_zero:
             notes.append(f"{BREAKDOWN_WORDS.get(breakdown, breakdown).capitalize()} values with none "
                          f"in any column are not shown.")
         notes += self.coverage_notes([(k, w) for _, k, w in columns])
-        return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+        return Table(table_id, caption, head, rows, notes + restated, wide=len(head) > 6)
 
-    def card(self, kpi_id: str) -> Card | None:
+    def card(self, kpi_id: str, notes: list[str] | None = None) -> Card | None:
+        """A headline card; a restated previous figure is marked, its note put in ``notes``."""
         kv = self.f.kv(kpi_id)
         if kv is None:
             return None
-        return Card(kpi_id, kv.kpi.label, self.f.text(kpi_id), self.f.text(kpi_id, "previous"),
+        return Card(kpi_id, kv.kpi.label, self.f.text(kpi_id), self.figure_cell(kpi_id, "previous", notes=notes).text,
                     self.previous_label, self.f.change(kpi_id), self.f.direction(kpi_id),
                     self.f.rag(kv.rag, kpi_id) if kv.rag else None, kv.note)
 
@@ -142,7 +176,7 @@ class TableBuilder:
 
     def scorecard_table(self, table_id: str, caption: str, rows_in) -> Table:
         f = self.f
-        rows, notes = [], []
+        rows, notes, restated = [], [], []
         rows_in = list(rows_in)
         # A column of benchmarks only when one of the rows has any (id, or id.CODE's own).
         show_bench = any(f.kv(row.kpi.id) is not None and (row.code in f.kv(row.kpi.id).benchmark_by if row.code
@@ -153,9 +187,11 @@ class TableBuilder:
             label = row.kpi.label
             if code:
                 label += f": {lower_first(code_label(kpi_id, breakdown or '', code))}"
+            previous_cell = None
             if f.has(kpi_id) and (breakdown or not code):
                 value = f.text(kpi_id, "value", breakdown, code or None)
                 previous = f.text(kpi_id, "previous", breakdown, code or None)
+                previous_cell = self.figure_cell(kpi_id, "previous", breakdown, code or None, restated)
             else:
                 value = format_value(row.value, row.kpi.unit, suppress_below=f.suppress_below)
                 previous = format_value(row.previous, row.kpi.unit, suppress_below=f.suppress_below)
@@ -163,7 +199,7 @@ class TableBuilder:
             direction = (Cell(SUPPRESSED, "dir", "n/a") if hidden else
                          Cell(format_direction(row.direction), "dir", row.direction or "n/a"))
             cells = [Cell(value), Cell(format_value(row.target, row.kpi.unit)),
-                     f.rag(row.rag, row.kpi.id, row.breakdown, row.code), Cell(previous), direction]
+                     f.rag(row.rag, row.kpi.id, row.breakdown, row.code), previous_cell or Cell(previous), direction]
             if show_bench:
                 cells.append(Cell(f.benchmarks_text(row.kpi.id, row.code)))
                 notes += [note for note in f.benchmark_notes(row.kpi.id, row.code) if note not in notes]
@@ -173,5 +209,5 @@ class TableBuilder:
         return Table(table_id, caption, head + (["Benchmark"] if show_bench else []), rows,
                      [f"RAG: Green = on or better than target, or short of it by at most "
                       f"{format_value(r.rag_green_tolerance, 'rate')} of the target; Amber = short by up to "
-                      f"{format_value(r.rag_red_threshold, 'rate')}; Red = short by more.", *notes],
+                      f"{format_value(r.rag_red_threshold, 'rate')}; Red = short by more.", *notes, *restated],
                      wide=show_bench)

@@ -32,9 +32,15 @@ def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None"
     years ending with the period's year; ``months=True`` adds each KPI that has a monthly
     form for every calendar month of the period (``results.months``). Raises :class:`~fosterreport.exceptions.UsageError`
     for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
-    already refused when the config was loaded).
+    already refused when the config was loaded). With ``[report] previous_report`` set,
+    ``restated`` lists the previous period's figures that differ from those published
+    (:class:`~fosterreport.exceptions.ConfigError` when that file is malformed or of
+    another period).
     """
     from fosterreport.kpis.engine import compute
+    from fosterreport.kpis.restatements import restatements_of
 
-    return compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None,
-                   by_month=months)
+    results = compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None,
+                      by_month=months)
+    results.restated = restatements_of(results, config)  # against [report] previous_report, when set
+    return results

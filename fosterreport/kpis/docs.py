@@ -423,6 +423,10 @@ def json_schema() -> dict[str, Any]:
                 "properties": {"period": {"$ref": "#/$defs/period"}, "kpis": {
                     "type": "object", "additionalProperties": False,
                     "properties": {kpi.id: _point_schema(kpi) for kpi in CATALOGUE}}}}},
+            "restated": {"type": "array", "items": {  # only with [report] previous_report
+                "type": "object", "additionalProperties": False, "required": ["kpi", "key", "published", "now"],
+                "properties": {"kpi": {"enum": [kpi.id for kpi in CATALOGUE]}, "key": {"type": ["string", "null"]},
+                               "published": {"type": "number"}, "now": {"type": "number"}}}},
         },
         "$defs": {
             "period": period,

@@ -197,6 +197,10 @@ def to_json(results: KpiResults, suppress_below: int | None = None) -> dict[str,
              "kpis": {kpi_id: _trend_kpi(point, kpi_id, hide) for kpi_id in point.figures}}
             for point in results.trend
         ]
+    if results.restated is not None:  # [report] previous_report set: figures last year published otherwise
+        document["restated"] = [{"kpi": each.kpi, "key": each.key, "published": each.published, "now": each.now}
+                                for each in results.restated  # none withheld now: it would be revealed
+                                if not hide.withheld(each.kpi, "previous", each.breakdown, each.key)]
     return document
 
 

@@ -277,6 +277,9 @@ class KpiResults:
     suppress_below: int = 0
     #: Computed from the embedded, fictional sample data (every output says so).
     sample: bool = False
+    #: The previous period's figures that differ from the report published for it
+    #: (:mod:`fosterreport.kpis.restatements`); None when ``[report] previous_report`` is not set.
+    restated: list | None = None
 
     def __contains__(self, kpi_id: str) -> bool:
         return kpi_id in self.values
