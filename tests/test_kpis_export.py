@@ -121,8 +121,10 @@ def test_csv_rows(results):
             "money"] in table
     assert ["deregistration_rate", "household_type", "SPECIALIST", "", "1.0", "", "", "2022/23",
             "rate"] in table  # H8 last year
-    # one row per KPI value and per breakdown value, then the trend's years before the period
-    expected = sum(1 + sum(len(v) for v in value.by.values()) for value in results.values.values())
+    # one row per KPI value, per breakdown value and per cross-tabulation cell, then the trend's years before the period
+    expected = sum(1 + sum(len(v) for v in value.by.values())
+                   + sum(len(line) for table in value.figure.cross.values() for line in table.values())
+                   for value in results.values.values())
     current = [row for row in table[1:] if row[7] == "2022/23"]
     assert len(current) == expected
     assert {row[7] for row in table[1:]} == {"2021/22", "2022/23"}

@@ -9,6 +9,12 @@ the package spells a KPI's label or definition: ``fosterreport kpis --list``,
 
 Breakdown keys come from the contract's code lists in :mod:`fosterreport.codes`, so a
 new code appears in every breakdown (as a zero) without touching this file.
+
+A :class:`Cross` is a cross-tabulation of two of those breakdowns (deregistrations by
+household type × reason, as Dorset publishes them), declared on the KPI beside its
+breakdowns and keyed ``rows/columns`` ("household_type/reason") in JSON and CSV. Only
+count KPIs are cross-tabulated: each cell is a count of records, its own basis for
+suppression.
 """
 
 from __future__ import annotations
@@ -103,6 +109,28 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Cross:
+    """A cross-tabulation: a KPI's count by ``rows`` × ``columns``, every key of each present.
+
+    Each row adds up to that key of the ``rows`` breakdown (and each column to the
+    ``columns`` breakdown's) where the KPI publishes that breakdown, which is what
+    :func:`fosterreport.kpis.results.cross_withheld` protects.
+    """
+
+    rows: Breakdown
+    columns: Breakdown
+
+    @property
+    def name(self) -> str:
+        """``rows/columns``, e.g. ``household_type/reason``."""
+        return f"{self.rows.name}/{self.columns.name}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.rows.title} by {self.columns.title.lower()}"
+
+
+@dataclass(frozen=True)
 class Kpi:
     id: str
     label: str
@@ -119,6 +147,8 @@ class Kpi:
     #: Records it needs from before the period: the year before (a cohort), or the
     #: supervision interval (the contact before the period's first gap).
     lookback: Lookback | None = None
+    #: Its cross-tabulations (see :class:`Cross`).
+    crosses: tuple[Cross, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def section_title(self) -> str:
@@ -129,6 +159,12 @@ class Kpi:
             if axis.name == name:
                 return axis
         raise KeyError(f"{self.id} has no breakdown {name!r}")
+
+    def cross(self, name: str) -> Cross:
+        for table in self.crosses:
+            if table.name == name:
+                return table
+        raise KeyError(f"{self.id} has no cross-tabulation {name!r}")
 
     def files(self) -> tuple[str, ...]:
         """The extract files this KPI is computed from (``households.csv`` …)."""
@@ -165,9 +201,9 @@ HPH = ("households", "placements", "holds")
 
 def _kpi(id: str, label: str, unit: Unit, polarity: Polarity, needs: tuple[str, ...], definition: str,
          *axes: Breakdown, section: str, aggregation: Aggregation | None = None,
-         lookback: Lookback | None = None) -> Kpi:
+         lookback: Lookback | None = None, crosses: tuple[Cross, ...] = ()) -> Kpi:
     return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes,
-               aggregation or UNIT_AGGREGATION[unit], lookback)
+               aggregation or UNIT_AGGREGATION[unit], lookback, crosses)
 
 
 def _section(section: str, *rows: tuple) -> list[Kpi]:
@@ -197,7 +233,7 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          HOUSEHOLD_TYPE),
         ("deregistrations", "Households deregistered", "count", "lower", HH,
          "Households whose deregistration date (their first day no longer approved) falls in the "
-         "period.", HOUSEHOLD_TYPE, REASON),
+         "period.", HOUSEHOLD_TYPE, REASON, {"crosses": (Cross(HOUSEHOLD_TYPE, REASON),)}),
         ("net_change", "Net change in households", "count", "higher", HH,
          "Approvals minus deregistrations in the period.", HOUSEHOLD_TYPE),
         ("deregistration_rate", "Deregistration rate", "rate", "lower", HH,
@@ -256,7 +292,8 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("applications", "Applications", "count", "higher", ("enquiries",),
          "Enquiries whose formal application was received in the period."),
         ("approvals_from_enquiries", "Approvals from enquiries", "count", "higher", ("enquiries",),
-         "Enquiries approved by the agency decision maker in the period.", TYPE_SOUGHT),
+         "Enquiries approved by the agency decision maker in the period.", TYPE_SOUGHT,
+         {"crosses": (Cross(TYPE_SOUGHT, ENQUIRY_SOURCE),)}),
         ("enquiry_to_approval_rate", "Enquiry to approval conversion", "rate", "higher", ("enquiries",),
          "Approvals from enquiries in the period divided by enquiries received in the same period, as "
          "councils and The Fostering Network quote it."),
@@ -314,7 +351,8 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("panel_sittings", "Panel sittings", "count", "neutral", ("panel",),
          "Distinct dates on which the fostering panel sat in the period."),
         ("panel_items", "Panel items", "count", "neutral", ("panel",),
-         "Items heard at fostering panel in the period.", ITEM_TYPE, PANEL_OUTCOME),
+         "Items heard at fostering panel in the period.", ITEM_TYPE, PANEL_OUTCOME,
+         {"crosses": (Cross(ITEM_TYPE, PANEL_OUTCOME),)}),
         ("inquorate_sittings", "Inquorate panel sittings", "count", "lower", ("panel",),
          "Panel sittings in the period at which any item was heard without a quorum."),
     ),

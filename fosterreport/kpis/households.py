@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fosterreport.kpis.catalogue import HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
+from fosterreport.kpis.catalogue import BY_ID, HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, count_by, count_figure, derived, latest_per, rate_figure, within,
+    Figure, Frames, active_on, count_by, count_cross, count_figure, derived, latest_per, rate_figure, within,
 )
 from fosterreport.periods import Period
 
@@ -94,7 +94,8 @@ def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = Non
         "deregistrations": count_figure(len(deregistered), {
             TYPE: deregistered_by,
             REASON.name: count_by(deregistered, "deregistration_reason", REASON),
-        }),
+        }, count_cross(deregistered, BY_ID["deregistrations"].cross("household_type/reason"), TYPE,
+                       "deregistration_reason")),
         "approvals_places": count_figure(new_places.sum(), {
             TYPE: count_by(approved, TYPE, HOUSEHOLD_TYPE, new_places)}),
         # a difference of two counts rests on both: it would give away a withheld one
