@@ -151,3 +151,36 @@ def test_crosses_are_of_count_kpis_and_of_their_own_breakdowns():
     for kpi in declared:
         assert kpi.unit == "count", kpi.id
         assert all(table.rows.keys and table.columns.keys for table in kpi.crosses), kpi.id
+
+
+# -- the report's table ---------------------------------------------------------------------
+
+
+def _table(results, suppress_below: int = 0):
+    from fosterreport.context.tables import TableBuilder
+
+    config = Config(publication=Publication(suppress_below=suppress_below))
+    return TableBuilder(results, None, config).cross_table(
+        "t", "Deregistrations by household type and reason", "deregistrations", "household_type/reason",
+        header="Type of fostering household")
+
+
+def test_the_report_table_has_row_and_column_headers_and_totals(dorset):
+    table = _table(dorset)
+    assert table.head == ["Type of fostering household", "Resigned", "Terminated by the service",
+                          "Special guardianship", "Child moved on", "Total"]
+    assert [(row.header, [cell.text for cell in row.cells], row.total) for row in table.rows] == [
+        ("Mainstream", ["27", "2", "0", "0", "29"], False),
+        ("Connected persons", ["1", "0", "14", "32", "47"], False),
+        ("Total", ["28", "2", "14", "32", "76"], True),
+    ]
+    assert table.notes == ["Household type and reason values with none in any cell are not shown."]
+
+
+def test_the_report_table_withholds_what_the_json_does(dorset):
+    """The column totals are the reason breakdown's cells, withheld as the breakdown
+    withholds them: 2 terminated, and 14 SGO as its secondary cell."""
+    rows = {row.header: [cell.text for cell in row.cells] for row in _table(dorset, 10).rows}
+    assert rows["Mainstream"] == ["c", "c", "0", "0", "29"]
+    assert rows["Connected persons"] == ["c", "0", "c", "32", "47"]
+    assert rows["Total"] == ["28", "c", "c", "32", "76"]

@@ -119,6 +119,9 @@ def approvals(s: Section, t: TableBuilder) -> None:
             s.add("reasons", t.hbar(
                 "deregistration-reasons", f"Deregistrations by reason, {t.label}", chart_rows,
                 reason_table, x_label="Households deregistered"), heading="Why households left")
+        s.add("reasons_by_type", t.cross_table(
+            "deregistrations-by-type-and-reason", f"Deregistrations by household type and reason, {t.label}",
+            "deregistrations", "household_type/reason", header="Type of fostering household"))
     trend = [p for p in t.results.trend if p.values]
     if len(trend) >= 2:
         years = [p.period.label for p in trend]
