@@ -95,6 +95,12 @@ def approvals(s: Section, t: TableBuilder) -> None:
         f"a net change of {f.text('net_change')}"
         + (f"; the deregistration rate was {f.text('deregistration_rate')}" if f.has("deregistration_rate") else "")
         + ".")
+    if f.has("temporary_approvals"):
+        s.facts.append(
+            f"{f.text('temporary_approvals')} of the households approved "
+            f"{t.one('temporary_approvals', 'was', 'were')} temporarily approved as connected persons "
+            f"(Regulation 24); on {t.end_words}, {f.text('temporary_households_end')} "
+            f"{t.one('temporary_households_end', 'household was', 'households were')} temporarily approved.")
     columns = [(f"Households {t.start_words}", "households_start", "value"),
                ("Approved", "approvals", "value"), ("Deregistered", "deregistrations", "value"),
                ("Net change", "net_change", "value"),

@@ -175,6 +175,7 @@ class Kpi:
 
 HOUSEHOLD_TYPE = Breakdown("household_type", "Household type", codes.HouseholdType)
 REASON = Breakdown("reason", "Reason", codes.DeregistrationReason)
+ETHNICITY = Breakdown("ethnicity_group", "Ethnicity of the main carer", codes.EthnicityGroup, not_recorded=True)
 HOLD_REASON = Breakdown("hold_reason", "Reason for hold", codes.HoldReason, not_recorded=True)
 VACANCY = Breakdown("vacancy", "Vacancy", fixed=(
     ("PRIMARY", "Primary (no child placed)"), ("SECONDARY", "Secondary (a child is placed)")))
@@ -225,9 +226,9 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "and not deregistered by it).", HOUSEHOLD_TYPE),
         ("households_end", "Fostering households at end of period", "count", "higher", HH,
          "Households approved on the last day of the period (approved on or before it and not "
-         "deregistered by it).", HOUSEHOLD_TYPE),
+         "deregistered by it).", HOUSEHOLD_TYPE, ETHNICITY),
         ("approvals", "Households approved", "count", "higher", HH,
-         "Households whose approval date falls in the period.", HOUSEHOLD_TYPE),
+         "Households whose approval date falls in the period.", HOUSEHOLD_TYPE, ETHNICITY),
         ("approvals_places", "Places approved with new households", "count", "higher", HH,
          "The approved places (beds) of the households whose approval date falls in the period.",
          HOUSEHOLD_TYPE),
@@ -265,6 +266,13 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("over_capacity_households_end", "Households over their approved places", "count", "lower", HP,
          "Approved households with more children placed than approved places on the last day of the "
          "period."),
+        ("temporary_approvals", "Temporary (Regulation 24) approvals", "count", "neutral", HH,
+         "Households whose approval date falls in the period and that households.csv marks as "
+         "temporarily approved as connected persons under Regulation 24.", HOUSEHOLD_TYPE),
+        ("temporary_households_end", "Households temporarily approved at end of period", "count", "neutral",
+         HH,
+         "Households approved on the last day of the period that households.csv marks as temporarily "
+         "approved under Regulation 24.", HOUSEHOLD_TYPE),
     ),
     *_section(
         "children",
@@ -373,6 +381,12 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("households_with_allegations", "Households with an allegation", "count", "lower",
          ("allegations",),
          "Distinct households concerned by the allegations referred in the period."),
+        ("allegations_to_panel", "Allegations referred to the fostering panel", "count", "neutral",
+         ("allegations",),
+         "Allegations referred to the LADO in the period that were also referred to the fostering panel."),
+        ("allegations_to_dbs", "Allegations referred to the DBS", "count", "neutral", ("allegations",),
+         "Allegations referred to the LADO in the period that were also referred to the Disclosure and "
+         "Barring Service."),
         ("training_sessions", "Training sessions", "count", "higher", ("training",),
          "Distinct learning sessions held in the period.", MODE),
         ("carers_trained", "Carers trained", "count", "higher", ("training",),
