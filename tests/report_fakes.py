@@ -154,6 +154,8 @@ def _places(y: _Year, places, children, over_capacity, vacant, on_hold_vacancy, 
               for key, value in y.by["children_placed_end"]["household_type"].items()}
     y.count("places_filled_end", household_type=filled.values())
     y.count("over_capacity_households_end", sum(over_capacity.values()))
+    y.count("temporary_approvals", household_type=[0, 12, 0, 0, 0])  # issue 14: Regulation 24
+    y.count("temporary_households_end", household_type=[0, 9, 0, 0, 0])
     y.count("places_vacant_end", vacancy=vacant)
     y.count("places_on_hold_end", vacancy=on_hold_vacancy, hold_reason=on_hold_reason)
     y.count("households_on_hold_end", hold_reason=households_on_hold)
@@ -268,6 +270,8 @@ def _year(now: bool) -> _Year:
     y.rate("allegations_nfa_rate", allegation_outcomes[0], y.value["allegations"])
     assert households <= y.value["allegations"]
     y.count("households_with_allegations", households)
+    y.count("allegations_to_panel", 1)  # issue 14
+    y.count("allegations_to_dbs", 0)
     modes, carers, attendances = training
     y.count("training_sessions", mode=modes)
     y.count("carers_trained", carers)

@@ -86,6 +86,9 @@ def test_csv_header_and_rows():
         "households_end,household_type,FFA,1,0,,,2022/23,count",
         "households_end,household_type,SPECIALIST,0,0,,,2022/23,count",
         "households_end,household_type,SUPPORTED_LODGINGS,0,0,,,2022/23,count",
+        *[f"households_end,ethnicity_group,{key},0,0,,,2022/23,count"
+          for key in ("WHITE", "MIXED", "ASIAN", "BLACK", "OTHER", "UNKNOWN")],
+        "households_end,ethnicity_group,NOT_RECORDED,5,5,,,2022/23,count",  # the fixture records none
     ]
 
 

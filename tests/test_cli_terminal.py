@@ -91,7 +91,11 @@ def test_wide_page_keeps_one_line_per_kpi_with_the_previous_period_named(tmp_pat
 def test_csv_trend_rows_name_their_year_and_unit(tmp_path):
     result = kpis(targets_config(tmp_path), "--format", "csv", "--kpi", "approvals", "--trend", "2", columns=None)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    # (the ethnicity breakdown of issue 14 follows each year's household types: its rows are checked apart)
+    assert [line for line in lines if ",ethnicity_group," in line][::7] == [
+        "approvals,ethnicity_group,WHITE,0,0,,,2022/23,count", "approvals,ethnicity_group,WHITE,0,,,,2021/22,count"]
+    assert [line for line in lines if ",ethnicity_group," not in line] == [
         CSV_HEADER,
         "approvals,,,3,2,,,2022/23,count",
         "approvals,household_type,MAINSTREAM,1,1,2.0,red,2022/23,count",
@@ -120,8 +124,8 @@ def test_csv_trend_rows_are_suppressed_like_the_json(tmp_path):
     assert trend[:3] == ["approvals,,,2,,,,2021/22,count", "approvals,household_type,MAINSTREAM,c,,,,2021/22,count",
                          "approvals,household_type,CONNECTED,c,,,,2021/22,count"]
     document = json.loads(kpis(config, "--format", "json", "--kpi", "approvals", "--trend", "2").stdout)
-    assert document["trend"][0]["kpis"]["approvals"]["by_suppressed"] == {"household_type": ["MAINSTREAM",
-                                                                                             "CONNECTED"]}
+    assert document["trend"][0]["kpis"]["approvals"]["by_suppressed"]["household_type"] == ["MAINSTREAM",
+                                                                                            "CONNECTED"]
 
 
 # -- kpis --region: the same at 80 columns and in CSV -------------------------------------------------

@@ -288,6 +288,8 @@ def _count_fields(document) -> list[tuple[str, object]]:
         if entry["unit"] == "count":
             found += [(kpi_id, entry["value"]), (f"{kpi_id}.previous", entry["previous"])]
             found += [(f"{kpi_id}.{b}.{k}", v) for b, values in entry["by"].items() for k, v in values.items()]
+            found += [(f"{kpi_id}.{name}.{row}/{column}", v) for name, table in entry.get("cross", {}).items()
+                      for row, line in table.items() for column, v in line.items()]
     for point in document.get("trend", []):
         for kpi_id, entry in point["kpis"].items():
             if units.get(kpi_id) == "count":
@@ -322,9 +324,15 @@ def test_the_csv_withholds_what_the_json_does(project):
         # the period's rows against its KPIs, each trend year's against that year's entry
         entry = (document["kpis"][row["kpi"]] if row["period"] == document["period"]["label"]
                  else dict(trend[row["period"]][row["kpi"]], unit=document["kpis"][row["kpi"]]["unit"]))
-        value = entry["value"] if not row["breakdown"] else entry["by"][row["breakdown"]][row["key"]]
-        if value is None and (entry["suppressed"] if not row["breakdown"]
-                              else row["key"] in entry["by_suppressed"][row["breakdown"]]):
+        if "/" in row["breakdown"]:  # a cross-tabulation cell: breakdown rows/columns, key ROW/COLUMN
+            line, column = row["key"].split("/")
+            value = entry["cross"][row["breakdown"]][line][column]
+            flagged = row["key"] in entry["cross_suppressed"][row["breakdown"]]
+        else:
+            value = entry["value"] if not row["breakdown"] else entry["by"][row["breakdown"]][row["key"]]
+            flagged = (entry["suppressed"] if not row["breakdown"]
+                       else row["key"] in entry["by_suppressed"][row["breakdown"]])
+        if value is None and flagged:
             assert row["value"] == "c", row
             checked += 1
         if entry["unit"] == "count":

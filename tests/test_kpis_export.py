@@ -64,7 +64,10 @@ def test_json_kpi_entry(document):
     assert entry["label"] == "Fostering households at end of period"
     assert entry["value"] == 5 and isinstance(entry["value"], int)
     assert entry["by"] == {"household_type": {"MAINSTREAM": 3, "CONNECTED": 1, "FFA": 1, "SPECIALIST": 0,
-                                              "SUPPORTED_LODGINGS": 0}}
+                                              "SUPPORTED_LODGINGS": 0},
+                           # the fixture records no ethnicity: every household under NOT_RECORDED
+                           "ethnicity_group": {"WHITE": 0, "MIXED": 0, "ASIAN": 0, "BLACK": 0, "OTHER": 0,
+                                               "UNKNOWN": 0, "NOT_RECORDED": 5}}
     assert (entry["previous"], entry["change"], entry["direction"]) == (5, 0, "similar")
 
 
@@ -99,7 +102,9 @@ def test_json_scorecard_left_out_warnings_trend(document):
     assert [point["period"]["label"] for point in document["trend"]] == ["2021/22", "2022/23"]
     assert document["trend"][1]["kpis"]["approvals"] == {
         "value": 3, "by": {"household_type": {"MAINSTREAM": 1, "CONNECTED": 1, "FFA": 1, "SPECIALIST": 0,
-                                              "SUPPORTED_LODGINGS": 0}}}
+                                              "SUPPORTED_LODGINGS": 0},
+                           "ethnicity_group": {"WHITE": 0, "MIXED": 0, "ASIAN": 0, "BLACK": 0, "OTHER": 0,
+                                               "UNKNOWN": 0, "NOT_RECORDED": 3}}}
 
 
 def test_json_is_byte_stable(results):
@@ -121,8 +126,10 @@ def test_csv_rows(results):
             "money"] in table
     assert ["deregistration_rate", "household_type", "SPECIALIST", "", "1.0", "", "", "2022/23",
             "rate"] in table  # H8 last year
-    # one row per KPI value and per breakdown value, then the trend's years before the period
-    expected = sum(1 + sum(len(v) for v in value.by.values()) for value in results.values.values())
+    # one row per KPI value, per breakdown value and per cross-tabulation cell, then the trend's years before the period
+    expected = sum(1 + sum(len(v) for v in value.by.values())
+                   + sum(len(line) for table in value.figure.cross.values() for line in table.values())
+                   for value in results.values.values())
     current = [row for row in table[1:] if row[7] == "2022/23"]
     assert len(current) == expected
     assert {row[7] for row in table[1:]} == {"2021/22", "2022/23"}

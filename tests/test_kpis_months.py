@@ -30,14 +30,15 @@ SCHEMA = json.loads((Path(__file__).parent.parent / "docs" / "kpis.schema.json")
 FLOWS = ("approvals", "approvals_places", "deregistrations", "net_change", "enquiries", "initial_visits",
          "applications", "approvals_from_enquiries", "withdrawals", "reviews_due", "supervision_visits",
          "panel_sittings", "panel_items", "inquorate_sittings", "complaints", "complaints_upheld", "allegations",
-         "allegations_substantiated", "training_sessions", "training_attendances")
+         "allegations_substantiated", "training_sessions", "training_attendances",
+         "temporary_approvals", "allegations_to_panel", "allegations_to_dbs")
 #: Counts of distinct people over the period: a person in two months counts in both.
 DISTINCT = ("children_placed_in_period", "carers_trained", "households_with_allegations")
 #: Counts on the period's last day.
 SNAPSHOTS = ("households_end", "approved_places_end", "children_placed_end", "places_filled_end",
              "places_vacant_end", "places_on_hold_end", "households_on_hold_end", "over_capacity_households_end",
              "children_in_care_end", "assessments_in_progress_end", "reviews_overdue_end",
-             "mockingbird_constellations_end", "mockingbird_households_end")
+             "mockingbird_constellations_end", "mockingbird_households_end", "temporary_households_end")
 #: rate -> (numerator KPI, denominator KPIs added up), as the catalogue's definitions say.
 RATES = {
     "deregistration_rate": ("deregistrations", ("households_start", "approvals")),
@@ -202,7 +203,7 @@ def test_a_small_month_is_withheld_and_flagged_as_a_trend_year_is(tmp_path, mont
     for key in MONTHS:
         assert shown[key]["suppressed"] is (key in small), key
         assert shown[key]["value"] == (None if key in small else computed[key]["value"]), key
-        assert set(shown[key]["by_suppressed"]) == {"household_type"}
+        assert set(shown[key]["by_suppressed"]) == {"household_type", "ethnicity_group"}
     withheld = [(key, code) for key in MONTHS for code in shown[key]["by_suppressed"]["household_type"]]
     assert withheld and all(shown[key]["by"]["household_type"][code] is None for key, code in withheld)
 

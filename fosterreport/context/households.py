@@ -68,6 +68,11 @@ def households(s: Section, t: TableBuilder) -> None:
             ["Approved places = places filled + vacant places + places on hold. A primary vacancy "
              "is in a household with no child placed; a secondary vacancy is a spare place in a "
              "household that already has a child placed."]), heading="Vacancies and places on hold")
+    s.add("ethnicity", t.breakdown_table(
+        "households-by-ethnicity", f"Fostering households by ethnicity of the main carer, {t.end_words}, and "
+        f"households approved in {t.label}", "households_end", "ethnicity_group", header="Ethnicity of the main carer",
+        columns=[(f"Households {t.end_words}", "households_end", "value"),
+                 (f"Approved in {t.label}", "approvals", "value")]), heading="Carers' ethnicity")
     s.add("on_hold", t.breakdown_table(
         "households-on-hold", f"Households on hold by reason, {t.end_words}",
         "households_on_hold_end", "hold_reason", header="Reason for hold"))
@@ -75,7 +80,8 @@ def households(s: Section, t: TableBuilder) -> None:
         "households-measures", f"Households and places: all measures, {t.label}",
         ["households_start", "households_end", "approved_places_end", "children_placed_end",
          "places_filled_end", "occupancy_rate", "utilisation_rate", "places_vacant_end",
-         "places_on_hold_end", "households_on_hold_end", "over_capacity_households_end"]),
+         "places_on_hold_end", "households_on_hold_end", "over_capacity_households_end",
+         "temporary_households_end"]),
         heading="All measures")
 
 

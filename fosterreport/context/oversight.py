@@ -74,6 +74,11 @@ def complaints(s: Section, t: TableBuilder) -> None:
             f"{t.one('allegations', 'was', 'were')} referred to the Designated Officer (LADO); "
             f"{f.text('allegations_substantiated')} {t.one('allegations_substantiated', 'was', 'were')} "
             f"substantiated and {f.text('allegations_nfa_rate')} led to no further action.")
+        if f.has("allegations_to_panel"):
+            s.facts.append(
+                f"{f.text('allegations_to_panel')} {t.one('allegations_to_panel', 'was', 'were')} also referred "
+                f"to the fostering panel and {f.text('allegations_to_dbs')} to the Disclosure and Barring "
+                f"Service (DBS).")
         first = True
         for key, bd, words in (("allegation_source", "source", "source"),
                                ("allegation_category", "category", "category"),
@@ -85,7 +90,8 @@ def complaints(s: Section, t: TableBuilder) -> None:
     s.add("measures", t.measures_table(
         "complaints-measures", f"Complaints and allegations: measures, {t.label}",
         ["complaints", "complaints_upheld", "allegations", "allegations_substantiated",
-         "allegations_nfa_rate", "households_with_allegations"]), heading="All measures")
+         "allegations_nfa_rate", "households_with_allegations", "allegations_to_panel",
+         "allegations_to_dbs"]), heading="All measures")
 
 
 def learning(s: Section, t: TableBuilder) -> None:

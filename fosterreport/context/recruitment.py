@@ -98,6 +98,12 @@ def approvals(s: Section, t: TableBuilder) -> None:
         f"a net change of {f.text('net_change')}"
         + (f"; the deregistration rate was {f.text('deregistration_rate')}" if f.has("deregistration_rate") else "")
         + ".")
+    if f.has("temporary_approvals"):
+        s.facts.append(
+            f"{f.text('temporary_approvals')} of the households approved "
+            f"{t.one('temporary_approvals', 'was', 'were')} temporarily approved as connected persons "
+            f"(Regulation 24); on {t.end_words}, {f.text('temporary_households_end')} "
+            f"{t.one('temporary_households_end', 'household was', 'households were')} temporarily approved.")
     columns = [(f"Households {t.start_words}", "households_start", "value"),
                ("Approved", "approvals", "value"), ("Deregistered", "deregistrations", "value"),
                ("Net change", "net_change", "value"),
@@ -122,6 +128,9 @@ def approvals(s: Section, t: TableBuilder) -> None:
             s.add("reasons", t.hbar(
                 "deregistration-reasons", f"Deregistrations by reason, {t.label}", chart_rows,
                 reason_table, x_label="Households deregistered"), heading="Why households left")
+        s.add("reasons_by_type", t.cross_table(
+            "deregistrations-by-type-and-reason", f"Deregistrations by household type and reason, {t.label}",
+            "deregistrations", "household_type/reason", header="Type of fostering household"))
     trend, uncovered = covered_trend(t.results.trend)
     if len(trend) >= 2:
         years = [p.period.label for p in trend]

@@ -154,6 +154,56 @@ class TableBuilder:
         notes += self.coverage_notes([(k, w) for _, k, w in columns])
         return Table(table_id, caption, head, rows, notes + restated, wide=len(head) > 6)
 
+    def cross_table(self, table_id: str, caption: str, kpi_id: str, name: str, *,
+                    header: str | None = None) -> Table | None:
+        """A cross-tabulation of the catalogue as a table: a row per key of its rows
+        breakdown, a column per key of its columns breakdown, with totals.
+
+        Rows and columns with none in any cell are left out (a note says so). Each total
+        is the KPI's own published breakdown cell (or value), never a sum made here,
+        except a column whose breakdown the KPI does not publish: then its total is the
+        column's sum, withheld when any of its cells is. Withheld cells are "c", decided by
+        :func:`fosterreport.kpis.results.cross_withheld` as for the JSON and CSV.
+        """
+        kv = self.f.kv(kpi_id)
+        if kv is None or kv.figure.value is None or name not in kv.figure.cross:
+            return None
+        table = kv.kpi.cross(name)
+        cells = kv.figure.cross[name]
+        hidden = self.f.suppression.cross_withheld(kpi_id, name)
+        rows_shown = [row for row, line in cells.items() if any(line.values())]
+        columns = [column for column in table.columns.keys if any(cells[row][column] for row in cells)]
+        if not rows_shown or not columns:
+            return None
+
+        def text(row: str, column: str) -> str:
+            return SUPPRESSED if (row, column) in hidden else format_value(cells[row][column], "count")
+
+        def column_total(column: str) -> str:
+            if column in kv.by.get(table.columns.name, {}):
+                return self.f.text(kpi_id, "value", table.columns.name, column)
+            if any((row, column) in hidden for row in cells):
+                return SUPPRESSED
+            return format_value(sum(cells[row][column] for row in cells), "count")
+
+        def row_total(row: str) -> str:
+            if row in kv.by.get(table.rows.name, {}):
+                return self.f.text(kpi_id, "value", table.rows.name, row)
+            if any((row, column) in hidden for column in cells[row]):
+                return SUPPRESSED
+            return format_value(sum(cells[row].values()), "count")
+
+        head = [header or table.rows.title] + [table.columns.label(column) for column in columns] + ["Total"]
+        rows = [Row(table.rows.label(row), [Cell(text(row, column)) for column in columns] + [Cell(row_total(row))])
+                for row in rows_shown]
+        rows.append(Row("Total", [Cell(column_total(column)) for column in columns] + [Cell(self.f.text(kpi_id))],
+                        total=True))
+        notes = []
+        if len(rows_shown) < len(cells) or len(columns) < len(table.columns.keys):
+            notes.append(f"{table.rows.title} and {table.columns.title.lower()} values with none in any "
+                         f"cell are not shown.")
+        return Table(table_id, caption, head, rows, notes, wide=len(head) > 6)
+
     def card(self, kpi_id: str, notes: list[str] | None = None) -> Card | None:
         """A headline card; a restated previous figure is marked, its note put in ``notes``."""
         kv = self.f.kv(kpi_id)

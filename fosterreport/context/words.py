@@ -35,7 +35,7 @@ BREAKDOWN_WORDS = {
     "reason": "reason", "hold_reason": "reason", "vacancy": "vacancy", "provider": "provider",
     "source": "source", "closed_reason": "reason", "item_type": "item", "outcome": "outcome",
     "complainant": "complainant", "category": "category", "mode": "mode", "role": "role",
-    "line": "budget line",
+    "line": "budget line", "ethnicity_group": "ethnicity of the main carer",
 }
 
 

@@ -9,6 +9,12 @@ the package spells a KPI's label or definition: ``fosterreport kpis --list``,
 
 Breakdown keys come from the contract's code lists in :mod:`fosterreport.codes`, so a
 new code appears in every breakdown (as a zero) without touching this file.
+
+A :class:`Cross` is a cross-tabulation of two of those breakdowns (deregistrations by
+household type × reason, as Dorset publishes them), declared on the KPI beside its
+breakdowns and keyed ``rows/columns`` ("household_type/reason") in JSON and CSV. Only
+count KPIs are cross-tabulated: each cell is a count of records, its own basis for
+suppression.
 """
 
 from __future__ import annotations
@@ -103,6 +109,28 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Cross:
+    """A cross-tabulation: a KPI's count by ``rows`` × ``columns``, every key of each present.
+
+    Each row adds up to that key of the ``rows`` breakdown (and each column to the
+    ``columns`` breakdown's) where the KPI publishes that breakdown, which is what
+    :func:`fosterreport.kpis.results.cross_withheld` protects.
+    """
+
+    rows: Breakdown
+    columns: Breakdown
+
+    @property
+    def name(self) -> str:
+        """``rows/columns``, e.g. ``household_type/reason``."""
+        return f"{self.rows.name}/{self.columns.name}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.rows.title} by {self.columns.title.lower()}"
+
+
+@dataclass(frozen=True)
 class Kpi:
     id: str
     label: str
@@ -121,6 +149,8 @@ class Kpi:
     lookback: Lookback | None = None
     #: Whether ``kpis --months`` gives it month by month (:func:`has_monthly_form`).
     monthly: bool = True
+    #: Its cross-tabulations (see :class:`Cross`).
+    crosses: tuple[Cross, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def section_title(self) -> str:
@@ -132,6 +162,12 @@ class Kpi:
                 return axis
         raise KeyError(f"{self.id} has no breakdown {name!r}")
 
+    def cross(self, name: str) -> Cross:
+        for table in self.crosses:
+            if table.name == name:
+                return table
+        raise KeyError(f"{self.id} has no cross-tabulation {name!r}")
+
     def files(self) -> tuple[str, ...]:
         """The extract files this KPI is computed from (``households.csv`` …)."""
         return tuple(f"{name}.csv" for name in self.needs)
@@ -141,6 +177,7 @@ class Kpi:
 
 HOUSEHOLD_TYPE = Breakdown("household_type", "Household type", codes.HouseholdType)
 REASON = Breakdown("reason", "Reason", codes.DeregistrationReason)
+ETHNICITY = Breakdown("ethnicity_group", "Ethnicity of the main carer", codes.EthnicityGroup, not_recorded=True)
 HOLD_REASON = Breakdown("hold_reason", "Reason for hold", codes.HoldReason, not_recorded=True)
 VACANCY = Breakdown("vacancy", "Vacancy", fixed=(
     ("PRIMARY", "Primary (no child placed)"), ("SECONDARY", "Secondary (a child is placed)")))
@@ -179,10 +216,10 @@ def has_monthly_form(section: str, lookback: Lookback | None) -> bool:
 
 def _kpi(id: str, label: str, unit: Unit, polarity: Polarity, needs: tuple[str, ...], definition: str,
          *axes: Breakdown, section: str, aggregation: Aggregation | None = None,
-         lookback: Lookback | None = None, monthly: bool | None = None) -> Kpi:
+         lookback: Lookback | None = None, monthly: bool | None = None, crosses: tuple[Cross, ...] = ()) -> Kpi:
     return Kpi(id, label, unit, definition, polarity, tuple(a.name for a in axes), needs, section, axes,
                aggregation or UNIT_AGGREGATION[unit], lookback,
-               has_monthly_form(section, lookback) if monthly is None else monthly)
+               has_monthly_form(section, lookback) if monthly is None else monthly, crosses)
 
 
 def _section(section: str, *rows: tuple) -> list[Kpi]:
@@ -204,15 +241,15 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
          "and not deregistered by it).", HOUSEHOLD_TYPE),
         ("households_end", "Fostering households at end of period", "count", "higher", HH,
          "Households approved on the last day of the period (approved on or before it and not "
-         "deregistered by it).", HOUSEHOLD_TYPE),
+         "deregistered by it).", HOUSEHOLD_TYPE, ETHNICITY),
         ("approvals", "Households approved", "count", "higher", HH,
-         "Households whose approval date falls in the period.", HOUSEHOLD_TYPE),
+         "Households whose approval date falls in the period.", HOUSEHOLD_TYPE, ETHNICITY),
         ("approvals_places", "Places approved with new households", "count", "higher", HH,
          "The approved places (beds) of the households whose approval date falls in the period.",
          HOUSEHOLD_TYPE),
         ("deregistrations", "Households deregistered", "count", "lower", HH,
          "Households whose deregistration date (their first day no longer approved) falls in the "
-         "period.", HOUSEHOLD_TYPE, REASON),
+         "period.", HOUSEHOLD_TYPE, REASON, {"crosses": (Cross(HOUSEHOLD_TYPE, REASON),)}),
         ("net_change", "Net change in households", "count", "higher", HH,
          "Approvals minus deregistrations in the period.", HOUSEHOLD_TYPE),
         ("deregistration_rate", "Deregistration rate", "rate", "lower", HH,
@@ -244,6 +281,13 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("over_capacity_households_end", "Households over their approved places", "count", "lower", HP,
          "Approved households with more children placed than approved places on the last day of the "
          "period."),
+        ("temporary_approvals", "Temporary (Regulation 24) approvals", "count", "neutral", HH,
+         "Households whose approval date falls in the period and that households.csv marks as "
+         "temporarily approved as connected persons under Regulation 24.", HOUSEHOLD_TYPE),
+        ("temporary_households_end", "Households temporarily approved at end of period", "count", "neutral",
+         HH,
+         "Households approved on the last day of the period that households.csv marks as temporarily "
+         "approved under Regulation 24.", HOUSEHOLD_TYPE),
     ),
     *_section(
         "children",
@@ -271,7 +315,8 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("applications", "Applications", "count", "higher", ("enquiries",),
          "Enquiries whose formal application was received in the period."),
         ("approvals_from_enquiries", "Approvals from enquiries", "count", "higher", ("enquiries",),
-         "Enquiries approved by the agency decision maker in the period.", TYPE_SOUGHT),
+         "Enquiries approved by the agency decision maker in the period.", TYPE_SOUGHT,
+         {"crosses": (Cross(TYPE_SOUGHT, ENQUIRY_SOURCE),)}),
         ("enquiry_to_approval_rate", "Enquiry to approval conversion", "rate", "higher", ("enquiries",),
          "Approvals from enquiries in the period divided by enquiries received in the same period, as "
          "councils and The Fostering Network quote it."),
@@ -330,7 +375,8 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("panel_sittings", "Panel sittings", "count", "neutral", ("panel",),
          "Distinct dates on which the fostering panel sat in the period."),
         ("panel_items", "Panel items", "count", "neutral", ("panel",),
-         "Items heard at fostering panel in the period.", ITEM_TYPE, PANEL_OUTCOME),
+         "Items heard at fostering panel in the period.", ITEM_TYPE, PANEL_OUTCOME,
+         {"crosses": (Cross(ITEM_TYPE, PANEL_OUTCOME),)}),
         ("inquorate_sittings", "Inquorate panel sittings", "count", "lower", ("panel",),
          "Panel sittings in the period at which any item was heard without a quorum."),
     ),
@@ -351,6 +397,12 @@ CATALOGUE: tuple[Kpi, ...] = tuple([
         ("households_with_allegations", "Households with an allegation", "count", "lower",
          ("allegations",),
          "Distinct households concerned by the allegations referred in the period."),
+        ("allegations_to_panel", "Allegations referred to the fostering panel", "count", "neutral",
+         ("allegations",),
+         "Allegations referred to the LADO in the period that were also referred to the fostering panel."),
+        ("allegations_to_dbs", "Allegations referred to the DBS", "count", "neutral", ("allegations",),
+         "Allegations referred to the LADO in the period that were also referred to the Disclosure and "
+         "Barring Service."),
         ("training_sessions", "Training sessions", "count", "higher", ("training",),
          "Distinct learning sessions held in the period.", MODE),
         ("carers_trained", "Carers trained", "count", "higher", ("training",),

@@ -53,6 +53,8 @@ def _allegations(allegations: pd.DataFrame, period: Period) -> dict[str, Figure]
         "allegations_substantiated": count_figure((referred["outcome"] == "SUBSTANTIATED").sum()),
         "allegations_nfa_rate": rate_figure(no_further_action, len(referred)),
         "households_with_allegations": count_figure(referred["household_id"].nunique()),
+        "allegations_to_panel": count_figure(int(referred["to_panel"].to_numpy(dtype=bool).sum())),
+        "allegations_to_dbs": count_figure(int(referred["to_dbs"].to_numpy(dtype=bool).sum())),
     }
 
 

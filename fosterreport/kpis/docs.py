@@ -84,6 +84,22 @@ def _breakdowns() -> list[str]:
     return lines + [""]
 
 
+def _crosses() -> list[str]:
+    lines = ["## Cross-tabulations", "",
+             "A KPI's count by two of its breakdowns at once, in JSON as `\"cross\": {\"rows/columns\": "
+             "{ROW: {COLUMN: count}}}` on the KPI (every key of both breakdowns present, zeros included) "
+             "and in CSV as one row per cell, breakdown `rows/columns` and key `ROW/COLUMN`. Each cell is "
+             "a count of records, withheld by the one suppression rule; a row (column) that adds up to its "
+             "published breakdown cell with exactly one cell withheld has its smallest other non-zero cell "
+             "withheld too, and one whose breakdown cell is withheld keeps a cell withheld.", "",
+             "| KPI | cross-tabulation | rows | columns |", "| --- | --- | --- | --- |"]
+    for kpi in CATALOGUE:
+        for table in kpi.crosses:
+            lines.append(f"| `{kpi.id}` | `{table.name}` | {table.rows.title} (`{table.rows.name}`) | "
+                         f"{table.columns.title} (`{table.columns.name}`) |")
+    return lines + [""]
+
+
 HEADER = """# The KPI catalogue
 
 Generated from `fosterreport/kpis/catalogue.py` by `python -m fosterreport.kpis.docs`; do not
@@ -162,6 +178,7 @@ inconsistencies noted below cannot occur.
 | 22 assessments in progress: 9 mainstream, 13 connected | `assessments_in_progress_end` by `household_type_sought` | applications by the end, neither approved nor closed by then |
 | 29 mainstream and 47 connected households deregistered | `deregistrations` by `household_type` | deregistration_date in the period |
 | 27 resigned, 2 initiated by the service; 42 children moved on, 14 SGOs, 1 resigned | `deregistrations` by `reason` | RESIGNED, TERMINATED, CHILD_MOVED_ON, SGO (the published connected reasons add up to 57, not 47) |
+| mainstream: 27 resigned, 2 ended by the service; connected: 32 children moved on, 14 special guardianship, 1 resigned | `deregistrations`, cross-tabulation `household_type/reason` | MAINSTREAM × RESIGNED 27, MAINSTREAM × TERMINATED 2, CONNECTED × CHILD_MOVED_ON 32, CONNECTED × SGO 14, CONNECTED × RESIGNED 1 |
 | "an overall loss of 21 households (19 mainstream, 2 connected)" | `net_change` by `household_type` | approvals − deregistrations: mainstream 10 − 29 = −19; the published totals give 59 − 76 = −17, not −21 |
 | "1 in 8 fostering households leaving" (Ofsted, nationally) | `deregistration_rate` | deregistrations ÷ (households at the start + approvals) |
 | 321 approved beds: 268 mainstream, 52 connected, 1 foster to adopt | `approved_places_end` by `household_type` | approved_places of households active on the last day |
@@ -254,8 +271,9 @@ Output
 - JSON: money is a number of pounds with its pence (`1325588.5`, `1325588.0`); rates keep full
   double precision; keys are in catalogue and code-list order, so the same inputs give the same
   bytes. The schema is `docs/kpis.schema.json`.
-- CSV: `kpi,breakdown,key,value,previous,target,rag,period,unit`: one row per KPI value and
-  breakdown value, each with its period's label (`2022/23`) and the KPI's unit; the spec's
+- CSV: `kpi,breakdown,key,value,previous,target,rag,period,unit`: one row per KPI value,
+  breakdown value and cross-tabulation cell (breakdown `household_type/reason`, key
+  `MAINSTREAM/RESIGNED`, no target or RAG), each with its period's label (`2022/23`) and the KPI's unit; the spec's
   seven columns come first, in their order, so `period` and `unit` move no column. With
   `--trend N` a row follows for each earlier trend year's value and breakdown value (that
   year's label; no previous, target or RAG), suppressed as the JSON's trend is; the trend
@@ -270,7 +288,9 @@ Output
   the JSON beside a report is the same JSON). The JSON then carries `"suppress_below": n` at
   the top; a withheld figure is `null` and flagged: `"suppressed"` (true or false on every KPI,
   scorecard row and trend entry), `"previous_suppressed"` (KPIs and scorecard rows) and
-  `"by_suppressed"` (KPIs and trend entries: each breakdown with the keys withheld); the change
+  `"by_suppressed"` (KPIs and trend entries: each breakdown with the keys withheld) and
+  `"cross_suppressed"` (KPIs with cross-tabulations: each with its cells withheld, as
+  `ROW/COLUMN`); the change
   of a KPI whose value or previous is withheld is `null` and its direction `"n/a"`. A CSV cell that is withheld holds
   `c`. Warnings keep their file, line, column and rule, but their message is the rule's
   description (as the report's appendix, which never copies a message: it can quote one
@@ -297,6 +317,7 @@ def markdown() -> str:
         lines.extend(_section_table(section))
     lines.extend(_breakdowns())
     lines.extend(_monthly())
+    lines.extend(_crosses())
     lines.append(JUDGEMENTS)
     lines.append(MAPPING)
     lines.append(CHOICES)
@@ -327,7 +348,37 @@ def _by_schema(kpi: Kpi) -> dict[str, Any]:
             "properties": properties}
 
 
+def _cross_schema(kpi: Kpi) -> dict[str, Any]:
+    """Each cross-tabulation: every row key, each with every column key."""
+    def table(cross) -> dict[str, Any]:
+        line = {"type": "object", "required": list(cross.columns.keys), "additionalProperties": False,
+                "properties": {key: _VALUE["count"] for key in cross.columns.keys}}
+        return {"type": "object", "required": list(cross.rows.keys), "additionalProperties": False,
+                "properties": {key: line for key in cross.rows.keys}}
+
+    names = [cross.name for cross in kpi.crosses]
+    return {"type": "object", "required": names, "additionalProperties": False,
+            "properties": {cross.name: table(cross) for cross in kpi.crosses}}
+
+
+def _cross_suppressed_schema(kpi: Kpi) -> dict[str, Any]:
+    """Present when suppression is on: each cross-tabulation with its cells withheld (ROW/COLUMN)."""
+    return {"type": "object", "required": [cross.name for cross in kpi.crosses], "additionalProperties": False,
+            "properties": {cross.name: {"type": "array", "uniqueItems": True, "items": {
+                "enum": [f"{row}/{column}" for row in cross.rows.keys for column in cross.columns.keys]}}
+                for cross in kpi.crosses}}
+
+
 def _kpi_schema(kpi: Kpi) -> dict[str, Any]:
+    schema = _plain_kpi_schema(kpi)
+    if kpi.crosses:
+        schema["required"].append("cross")
+        schema["properties"]["cross"] = _cross_schema(kpi)
+        schema["properties"]["cross_suppressed"] = _cross_suppressed_schema(kpi)
+    return schema
+
+
+def _plain_kpi_schema(kpi: Kpi) -> dict[str, Any]:
     value = _VALUE[kpi.unit]
     nullable = {"type": ["integer" if kpi.unit == "count" else "number", "null"]}
     return {

@@ -6,8 +6,10 @@ same bytes. Values keep full precision; money is a JSON number of pounds with it
 (``1325588.5``), dates are ISO. ``docs/kpis.schema.json`` describes the shape and a
 test validates real output against it.
 
-CSV is one row per KPI value and per breakdown value (and, with a trend, per trend
-year's; with ``--months``, per month's), each naming its period and unit. Text cells that a spreadsheet
+CSV is one row per KPI value, per breakdown value and per cross-tabulation cell
+(breakdown ``household_type/reason``, key ``MAINSTREAM/RESIGNED``) (and, with a trend,
+per trend year's value and breakdown value; with ``--months``, per month's), each naming
+its period and unit. Text cells that a spreadsheet
 would run as a formula (starting ``= + - @``, tab or carriage return) get a leading
 apostrophe; numeric cells are written as plain numbers, so a negative change stays a
 number and is not altered.
@@ -106,6 +108,8 @@ def _kpi(value: KpiValue, hide: Suppression) -> dict[str, Any]:
     if hide.suppress_below:
         entry.update(suppressed=withheld, previous_suppressed=previous_withheld,
                      by_suppressed=_by_suppressed(value.by, hidden))
+    if kpi.crosses:
+        _cross(entry, value, hide)
     _coverage(entry, "not_covered", value.figure)
     _coverage(entry, "previous_not_covered", value.before)
     return entry
@@ -121,6 +125,23 @@ def _with_months(entry: dict[str, Any], results: KpiResults, kpi_id: str, hide: 
 
 def _benchmark(bench) -> dict[str, Any]:
     return {"value": bench.value, "label": bench.label, "source": bench.source}
+
+
+def _cross(entry: dict[str, Any], value: KpiValue, hide: Suppression) -> None:
+    """``"cross"``: each cross-tabulation the catalogue declares for the KPI, row key ->
+    column key -> count (every key present, a withheld cell null); with suppression on,
+    ``"cross_suppressed"`` lists each table's withheld cells as ``ROW/COLUMN``."""
+    tables, flags = {}, {}
+    for table in value.kpi.crosses:
+        cells = value.figure.cross.get(table.name, {})
+        hidden = hide.cross_withheld(value.kpi.id, table.name)
+        tables[table.name] = {row: {column: None if (row, column) in hidden else plain(count)
+                                    for column, count in line.items()} for row, line in cells.items()}
+        flags[table.name] = [f"{row}/{column}" for row, line in cells.items() for column in line
+                             if (row, column) in hidden]
+    entry["cross"] = tables
+    if hide.suppress_below:
+        entry["cross_suppressed"] = flags
 
 
 def _coverage(entry: dict[str, Any], key: str, figure) -> None:
@@ -289,6 +310,7 @@ def to_csv(results: KpiResults, suppress_below: int | None = None) -> str:
                                  cell(value, kpi_id, "value", name, key),
                                  cell(previous.get(key), kpi_id, "previous", name, key),
                                  number_cell(row.target if row else None), rag, label, unit])
+        _cross_rows(writer, found, hide, label, unit)
     for point in results.trend:
         for kpi_id in point.figures:
             if not (point.period == results.period and kpi_id in results.values):
@@ -315,6 +337,23 @@ def _point_rows(writer, point, kpi_id: str, period: str, hide: Suppression) -> N
         for key, value in values.items():
             writer.writerow([safe_text(kpi_id), safe_text(name), safe_text(str(key)), cell(value, name, key),
                              "", "", "", period, unit])
+
+
+def _cross_rows(writer, found: KpiValue, hide: Suppression, label: str, unit: str) -> None:
+    """One CSV row per cross-tabulation cell: breakdown ``rows/columns``
+    ("household_type/reason"), key ``ROW/COLUMN`` ("MAINSTREAM/RESIGNED"), no target or RAG."""
+    kpi_id = found.kpi.id
+    for table in found.kpi.crosses:
+        hidden = hide.cross_withheld(kpi_id, table.name)
+        hidden_before = hide.cross_withheld(kpi_id, table.name, "previous")
+        before = {} if found.before is None else found.before.cross.get(table.name, {})
+        for row, line in found.figure.cross.get(table.name, {}).items():
+            for column, count in line.items():
+                previous = before.get(row, {}).get(column)
+                writer.writerow([safe_text(kpi_id), safe_text(table.name), safe_text(f"{row}/{column}"),
+                                 SUPPRESSED if (row, column) in hidden else number_cell(count),
+                                 SUPPRESSED if (row, column) in hidden_before else number_cell(previous),
+                                 "", "", label, unit])
 
 
 def catalogue_csv() -> str:

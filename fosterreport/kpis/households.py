@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fosterreport.kpis.catalogue import HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
+from fosterreport.kpis.catalogue import BY_ID, ETHNICITY, HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, count_by, count_figure, derived, latest_per, rate_figure, within,
+    Figure, Frames, active_on, count_by, count_cross, count_figure, derived, latest_per, rate_figure, within,
 )
 from fosterreport.periods import Period
 
@@ -89,12 +89,18 @@ def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = Non
 
     return {
         "households_start": count_figure(len(at_start), {TYPE: start_by}),
-        "households_end": count_figure(len(at_end), {TYPE: end_by}),
-        "approvals": count_figure(len(approved), {TYPE: approved_by}),
+        "households_end": count_figure(len(at_end), {
+            TYPE: end_by, ETHNICITY.name: count_by(at_end, "ethnicity_group", ETHNICITY)}),
+        "approvals": count_figure(len(approved), {
+            TYPE: approved_by, ETHNICITY.name: count_by(approved, "ethnicity_group", ETHNICITY)}),
+        # the Regulation 24 flag says how each household is approved as the extract was taken
+        "temporary_approvals": _temporary(approved),
+        "temporary_households_end": _temporary(at_end),
         "deregistrations": count_figure(len(deregistered), {
             TYPE: deregistered_by,
             REASON.name: count_by(deregistered, "deregistration_reason", REASON),
-        }),
+        }, count_cross(deregistered, BY_ID["deregistrations"].cross("household_type/reason"), TYPE,
+                       "deregistration_reason")),
         "approvals_places": count_figure(new_places.sum(), {
             TYPE: count_by(approved, TYPE, HOUSEHOLD_TYPE, new_places)}),
         # a difference of two counts rests on both: it would give away a withheld one
@@ -105,6 +111,12 @@ def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = Non
                                            TYPE, deregistered_by, at_risk_by),
         "approved_places_end": count_figure(places.sum(), {TYPE: count_by(at_end, TYPE, HOUSEHOLD_TYPE, places)}),
     }
+
+
+def _temporary(households: pd.DataFrame) -> Figure:
+    """The households marked as temporarily approved (Regulation 24), by type."""
+    temporary = households[households["temporary_approval"].to_numpy(dtype=bool)]
+    return count_figure(len(temporary), {TYPE: count_by(temporary, TYPE, HOUSEHOLD_TYPE)})
 
 
 def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fosterreport.kpis.catalogue import NOT_RECORDED, Breakdown
+from fosterreport.kpis.catalogue import NOT_RECORDED, Breakdown, Cross
 from fosterreport.kpis.results import Figure, median_days, ratio_value
 from fosterreport.periods import Period
 
@@ -186,11 +186,22 @@ def _counts(*counts) -> tuple[int, ...]:
     return tuple(int(count) for count in counts if count is not None)
 
 
-def count_figure(total, by: dict[str, dict[str, int]] | None = None) -> Figure:
-    """A count of people or records: the count is its own basis, and each key's too."""
+def count_figure(total, by: dict[str, dict[str, int]] | None = None,
+                 cross: dict[str, dict[str, dict[str, int]]] | None = None) -> Figure:
+    """A count of people or records: the count is its own basis, and each key's (and each
+    cross-tabulation cell's) too."""
     by = by or {}
     return Figure(int(total), by=by, basis=(int(total),),
-                  basis_by={name: {key: (int(value),) for key, value in values.items()} for name, values in by.items()})
+                  basis_by={name: {key: (int(value),) for key, value in values.items()} for name, values in by.items()},
+                  cross=cross or {})
+
+
+def count_cross(frame: pd.DataFrame, table: Cross, rows: str, columns: str) -> dict[str, dict[str, dict[str, int]]]:
+    """``{table.name: {row key: {column key: rows of frame}}}``, every key of both present:
+    columns ``rows`` and ``columns`` read as :func:`count_by` reads them."""
+    row_keys = codes_of(frame, rows, table.rows)
+    return {table.name: {key: count_by(frame[(row_keys == key).to_numpy()], columns, table.columns)
+                         for key in table.rows.keys}}
 
 
 def median_figure(later: pd.Series, earlier: pd.Series) -> Figure:

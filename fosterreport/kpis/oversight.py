@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fosterreport.kpis.catalogue import ITEM_TYPE, PANEL_OUTCOME
+from fosterreport.kpis.catalogue import BY_ID, ITEM_TYPE, PANEL_OUTCOME
 from fosterreport.kpis.measures import (
-    Figure, Frames, count_by, count_figure, derived, index_in, is_in, rate_figure, stamp, within,
+    Figure, Frames, count_by, count_cross, count_figure, derived, index_in, is_in, rate_figure, stamp, within,
 )
 from fosterreport.periods import Period
 
@@ -118,6 +118,6 @@ def _panel(panel: pd.DataFrame, period: Period) -> dict[str, Figure]:
         "panel_items": count_figure(len(heard), {
             ITEM_TYPE.name: count_by(heard, "item_type", ITEM_TYPE),
             PANEL_OUTCOME.name: count_by(heard, "outcome", PANEL_OUTCOME),
-        }),
+        }, count_cross(heard, BY_ID["panel_items"].cross("item_type/outcome"), "item_type", "outcome")),
         "inquorate_sittings": count_figure(heard.loc[~heard["quorate"], "panel_date"].nunique()),
     }

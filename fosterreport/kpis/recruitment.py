@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fosterreport.kpis.catalogue import ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
+from fosterreport.kpis.catalogue import BY_ID, ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
 from fosterreport.kpis.measures import (
-    Figure, Frames, count_by, count_figure, median_figure, rate_figure, stamp, within,
+    Figure, Frames, count_by, count_cross, count_figure, median_figure, rate_figure, stamp, within,
 )
 from fosterreport.periods import Period
 
@@ -47,7 +47,9 @@ def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
         "initial_visits": count_figure(visits),
         "applications": count_figure(applications),
         "approvals_from_enquiries": count_figure(approvals, {
-            TYPE_SOUGHT.name: count_by(approved, "household_type_sought", TYPE_SOUGHT)}),
+            TYPE_SOUGHT.name: count_by(approved, "household_type_sought", TYPE_SOUGHT)},
+            count_cross(approved, BY_ID["approvals_from_enquiries"].cross("household_type_sought/source"),
+                        "household_type_sought", "source")),
         "enquiry_to_approval_rate": rate_figure(approvals, len(received)),
         "enquiry_to_application_rate": rate_figure(applications, len(received)),
         "application_to_approval_rate": rate_figure(approvals, applications),

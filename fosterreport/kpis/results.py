@@ -91,6 +91,9 @@ class Figure:
     samples: tuple[int, ...] | None = None
     basis: tuple[int, ...] = ()
     basis_by: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    #: Cross-tabulations ``rows/columns`` -> row key -> column key -> count, each cell its
+    #: own basis (see :class:`~fosterreport.kpis.catalogue.Cross`).
+    cross: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     #: e.g. "forecast" on outturn when any row chosen was a forecast.
     note: str | None = None
     #: Why the extracts cannot support it ("visits.csv starts 1 April 2021"): then its
@@ -142,22 +145,84 @@ def secondary(figure: Figure, suppress_below: int, breakdown: str) -> set[str]:
     cells = figure.by.get(breakdown) or {}
     if not cells or figure.value is None or _primary(figure, suppress_below, None, None):
         return set()
+    primary = {code for code in cells if _primary(figure, suppress_below, breakdown, code)}
+    return _protect(cells, figure.value, primary)
+
+
+def _protect(cells: dict[str, Any], total, hidden: set[str]) -> set[str]:
+    """The one more cell of a line adding up to a published ``total`` to withhold so that
+    its one withheld cell cannot be worked out; nothing when none or two are withheld,
+    when the line does not add up, or when ``total`` is not published (None)."""
+    if total is None:
+        return set()
     try:  # (an average by type adds up too, to within rounding)
-        total = sum(value for value in cells.values() if value is not None)
-        adds_up = None not in cells.values() and math.isclose(total, figure.value, rel_tol=1e-9, abs_tol=1e-9)
+        added = sum(value for value in cells.values() if value is not None)
+        adds_up = None not in cells.values() and math.isclose(added, total, rel_tol=1e-9, abs_tol=1e-9)
     except TypeError:
         return set()
-    primary = [code for code in cells if _primary(figure, suppress_below, breakdown, code)]
-    if not adds_up or len(primary) != 1:
+    if not adds_up or len(hidden) != 1:
         return set()
+    return _smallest_other(cells, hidden)
+
+
+def _smallest_other(cells: dict[str, Any], hidden: set[str]) -> set[str]:
     others = [(value, position, code) for position, (code, value) in enumerate(cells.items())
-              if code not in primary and value]
+              if code not in hidden and value]
     return {min(others)[2]} if others else set()
+
+
+def cross_withheld(figure: Figure | None, suppress_below: int, name: str) -> set[tuple[str, str]]:
+    """The cells ``(row, column)`` of cross-tabulation ``name`` withheld from publication.
+
+    The one rule, cell by cell: a cell rests on its own count, withheld from 1 to
+    ``suppress_below − 1``. Then, as :func:`secondary` does for a breakdown, each row
+    (column) that adds up to its published breakdown cell and has exactly one cell
+    withheld gets its smallest other non-zero cell withheld too; and a row (column)
+    whose breakdown cell is withheld keeps at least one cell withheld, or its cells would
+    add up to it. Repeated until nothing changes, since each new cell sits in a column
+    (row) too.
+    """
+    cells = (figure.cross.get(name) or {}) if figure is not None else {}
+    if not suppress_below or not cells:
+        return set()
+    rows_name, columns_name = name.split("/")
+    hidden = {(row, column) for row, line in cells.items() for column, value in line.items()
+              if value is not None and is_suppressed(int(value), suppress_below)}
+    columns = {column: {row: cells[row][column] for row in cells} for column in next(iter(cells.values()))}
+
+    def margin(breakdown: str, code: str):
+        """The breakdown cell a line adds up to: its value, None when not published, or
+        the string "withheld"."""
+        if code not in figure.by.get(breakdown, {}):
+            return None
+        if withheld(figure, suppress_below, breakdown, code):
+            return "withheld"
+        return figure.by[breakdown][code]
+
+    changed = True
+    while changed:
+        changed = False
+        for lines, breakdown, as_cell in ((cells, rows_name, lambda key, other: (key, other)),
+                                          (columns, columns_name, lambda key, other: (other, key))):
+            for key, line in lines.items():
+                hidden_here = {other for other in line if as_cell(key, other) in hidden}
+                total = margin(breakdown, key)
+                if total == "withheld":
+                    more = set() if hidden_here else _smallest_other(line, hidden_here)
+                else:
+                    more = _protect(line, total, hidden_here)
+                for other in more:
+                    hidden.add(as_cell(key, other))
+                    changed = True
+    return hidden
 
 
 def uncovered(figure: Figure, reason: str) -> Figure:
     """``figure`` as the extracts can support it: nothing, with the reason, the same keys."""
-    return Figure(None, by={name: dict.fromkeys(cells) for name, cells in figure.by.items()}, not_covered=reason)
+    return Figure(None, by={name: dict.fromkeys(cells) for name, cells in figure.by.items()},
+                  cross={name: {row: dict.fromkeys(line) for row, line in table.items()}
+                         for name, table in figure.cross.items()},
+                  not_covered=reason)
 
 
 @dataclass(frozen=True)
@@ -324,6 +389,11 @@ class Suppression:
         """Whether this figure (the KPI's value or previous, or one breakdown key's) is withheld."""
         kv = self.results.values.get(kpi_id)
         return kv is not None and withheld(kv.of(which), self.suppress_below, breakdown, code)
+
+    def cross_withheld(self, kpi_id: str, name: str, which: str = "value") -> set[tuple[str, str]]:
+        """The cells ``(row, column)`` of one cross-tabulation withheld (:func:`cross_withheld`)."""
+        kv = self.results.values.get(kpi_id)
+        return set() if kv is None else cross_withheld(kv.of(which), self.suppress_below, name)
 
     def change_withheld(self, kpi_id: str, breakdown: str | None = None, code: str | None = None) -> bool:
         """The change and direction of travel give away a withheld value or previous."""
