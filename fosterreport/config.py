@@ -256,24 +256,15 @@ class DataSettings(Section):
                     "the first day of the month of its earliest date; a figure needing earlier records "
                     "is n/a.")
 
-    @field_validator("coverage", mode="after")
+    @field_validator("coverage", "sheets", mode="after")
     @classmethod
-    def _known_extracts(cls, value: dict[str, date]) -> dict[str, date]:
-        """Each ``[data.coverage]`` key names an extract."""
+    def _known_extracts(cls, value: dict, info: ValidationInfo) -> dict:
+        """Each ``[data.coverage]`` and ``[data.sheets]`` key names an extract."""
         from fosterreport.contract import EXTRACTS
 
-        _fail("coverage", [_problem((name,), f"[data.coverage] {clip(name)}: no such extract{_hint(name, EXTRACTS)}")
-                           for name in value if name not in EXTRACTS])
-        return value
-
-    @field_validator("sheets", mode="after")
-    @classmethod
-    def _known_sheet_extracts(cls, value: dict[str, str]) -> dict[str, str]:
-        """Each ``[data.sheets]`` key names an extract."""
-        from fosterreport.contract import EXTRACTS
-
-        _fail("sheets", [_problem((name,), f"[data.sheets] {name}: no such extract{_hint(name, EXTRACTS)}")
-                         for name in value if name not in EXTRACTS])
+        key = info.field_name
+        _fail(key, [_problem((name,), f"[data.{key}] {clip(name)}: no such extract{_hint(name, EXTRACTS)}")
+                    for name in value if name not in EXTRACTS])
         return value
 
     @field_validator("columns", mode="after")

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls but tab and newline, DEL, C1 controls, and the invisible marks that turn
-#: text around (LRM/RLM, ALM, the bidi embeddings and overrides, the isolates): nothing a
-#: name needs, and each can make a report show other than what it holds.
-CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: The control characters, as the body of a regex character class, that no text of the
+#: tool's may hold: C0 controls, DEL and C1 controls, but tab and the line breaks (each
+#: user decides what a line break means: a space in a cell, a refusal in a narrative).
+CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
+#: The line breaks: LF, VT, FF, CR and NEL.
+LINE_BREAK_CHARACTERS = "\x0a-\x0d\x85"
+#: The invisible marks that turn text around: ALM, LRM/RLM, the bidi embeddings and
+#: overrides, the isolates.
+BIDI_MARKS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+#: What data text loses on its way to an output: the controls and every line break but
+#: newline, and the bidi marks: nothing a name needs, and each can make a report show
+#: other than what it holds.
+CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}\x0b-\x0d\x85{BIDI_MARKS}]")
 
 #: Characters with a meaning in CommonMark or GitHub's tables inline, backslash-escaped.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")

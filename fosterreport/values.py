@@ -17,6 +17,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from fosterreport.text import BIDI_MARKS, CONTROL_CHARACTERS, LINE_BREAK_CHARACTERS
+
 #: Cell texts that mean "no value" (compared case-insensitively after stripping).
 BLANKS = frozenset({"", "null", "n/a", "na", "none", "nan"})
 
@@ -157,13 +159,13 @@ def parse_financial_year(text: str) -> str:
 
 #: Control and bidirectional-formatting characters: C0 and C1 controls but tab, the
 #: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks
-#: U+200E/U+200F. Invisible in a spreadsheet, they would reorder or hide a report's text
+#: U+200E/U+200F, U+061C (:mod:`fosterreport.text`'s sets). Invisible in a spreadsheet, they would reorder or hide a report's text
 #: (an RLO turns "Staffing" round) or drive a terminal; text cells lose them at load, so
 #: they never reach an output.
 #: The line breaks among them (LF, CR, VT, FF, NEL) become one space each, so the words
 #: either side of a break in a cell stay apart.
-UNSAFE_CHARACTERS = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-LINE_BREAKS = "[\x0a-\x0d\x85]"
+UNSAFE_CHARACTERS = f"[{CONTROL_CHARACTERS}{BIDI_MARKS}]"
+LINE_BREAKS = f"[{LINE_BREAK_CHARACTERS}]"
 _UNSAFE = re.compile(UNSAFE_CHARACTERS)
 _LINE_BREAKS = re.compile(LINE_BREAKS)
 

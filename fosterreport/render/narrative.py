@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from fosterreport.exceptions import RenderError
 from fosterreport.formatting import NOT_AVAILABLE, format_date
+from fosterreport.text import CONTROL_CHARACTERS
 
 if TYPE_CHECKING:
     from fosterreport.config import Config
@@ -73,7 +74,7 @@ _WITH_CONTENT = re.compile(r"<(script|style|iframe|object|embed|template|noscrip
 #: Characters a narrative may not hold: the C0 controls but tab, line feed and carriage
 #: return, DEL and the C1 controls. They print as nothing, and Markdown's own parsers use
 #: some as placeholders (a NUL, a digit, a NUL once ended the build with an IndexError).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}\x0b\x0c\x85]")  # (VT, FF and NEL too; tab, LF and CR kept)
 
 
 def control_character(text: str) -> tuple[int, str] | None:
