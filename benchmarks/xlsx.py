@@ -13,7 +13,6 @@ Excel holds them. Prints a Markdown table; RESULTS.md records a run.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import load as load_bench  # noqa: E402
-from workbooks import csv_as_workbook  # noqa: E402
+from workbooks import csvs_and_workbooks  # noqa: E402
 
 
 def _best(work, repeat: int) -> float:
@@ -40,13 +39,7 @@ def _best(work, repeat: int) -> float:
 def _pair(source: Path, work_folder: Path, label: str, repeat: int) -> tuple[str, float, float, int]:
     from fosterreport.records import load_extracts
 
-    csvs, books = work_folder / f"{label}-csv", work_folder / f"{label}-xlsx"
-    csvs.mkdir()
-    books.mkdir()
-    for path in source.iterdir():
-        if path.suffix.lower() == ".csv":
-            shutil.copy(path, csvs / path.name)
-            csv_as_workbook(path, books / f"{path.stem}.xlsx")
+    csvs, books = csvs_and_workbooks(source, work_folder, f"{label}-")
     loaded = load_extracts(books)
     assert not loaded.problems.errors, loaded.problems.errors[:3]
     rows = sum(info.rows for info in loaded.files.values())

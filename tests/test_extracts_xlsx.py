@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 
 from fosterreport import exitcodes
 from fosterreport.cli import app
-from workbooks import csv_as_workbook, write_workbook
+from workbooks import csvs_and_workbooks, write_workbook
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
 HEADER = ["household_id", "household_type", "approval_date", "approved_places"]
@@ -24,19 +23,8 @@ def _run(*args):
     return result
 
 
-def _as_csv_and_xlsx(tmp_path: Path) -> tuple[Path, Path]:
-    csvs, books = tmp_path / "csv", tmp_path / "xlsx"
-    csvs.mkdir()
-    books.mkdir()
-    for path in SAMPLE.iterdir():
-        if path.suffix.lower() == ".csv":
-            shutil.copy(path, csvs / path.name)
-            csv_as_workbook(path, books / f"{path.stem}.xlsx")
-    return csvs, books
-
-
 def test_the_samples_extracts_as_workbooks_give_the_same_kpis_as_the_csvs(tmp_path):
-    csvs, books = _as_csv_and_xlsx(tmp_path)
+    csvs, books = csvs_and_workbooks(SAMPLE, tmp_path)
     assert len(list(books.glob("*.xlsx"))) == 12
     figures = [_run("kpis", "--data", folder, "--format", "json") for folder in (csvs, books)]
     assert [figure.exit_code for figure in figures] == [exitcodes.OK, exitcodes.OK]

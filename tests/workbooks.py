@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,16 @@ def csv_as_workbook(source: Path, target: Path, **options) -> Path:
     with source.open(newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.reader(stream))
     return write_workbook(rows, target, **options)
+
+
+def csvs_and_workbooks(source: Path, folder: Path, label: str = "") -> tuple[Path, Path]:
+    """Two data folders under ``folder``: ``source``'s CSV extracts copied, and each saved
+    as a workbook (``<stem>.xlsx``), for comparing the two paths on the same extracts."""
+    csvs, books = folder / f"{label}csv", folder / f"{label}xlsx"
+    csvs.mkdir()
+    books.mkdir()
+    for path in source.iterdir():
+        if path.suffix.lower() == ".csv":
+            shutil.copy(path, csvs / path.name)
+            csv_as_workbook(path, books / f"{path.stem}.xlsx")
+    return csvs, books
