@@ -127,6 +127,8 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     """:func:`build_report`, returning pages, stage timings and notices as well.
 
     ``trend_years`` (``build --trend N``) overrides the config's ``[report] trend_years``."""
+    from fosterreport.context.months import month_kpis
+    from fosterreport.context.months import wanted as months_wanted
     from fosterreport.kpis import compute_kpis
     from fosterreport.render.write import check_folder, write_atomically
 
@@ -138,7 +140,8 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     step("compute")
     started = time.perf_counter()
     results = compute_kpis(extracts, period, config,
-                           trend=config.report.trend_years if trend_years is None else trend_years)
+                           trend=config.report.trend_years if trend_years is None else trend_years,
+                           months=month_kpis(config) if months_wanted(config, period) else False)
     computed = time.perf_counter() - started
     result = render_outputs(results, extracts, config, Path(out_dir), formats, progress)
     result.timings = {"compute": computed, **result.timings}

@@ -140,6 +140,12 @@ CoverField = Literal["decision", "portfolio_holder", "executive_director", "serv
 IMPLICATIONS = ("financial", "legal", "risk", "equalities", "climate", "wellbeing", "workforce", "consultation")
 
 
+#: The monthly performance dataset's measures unless ``[report] monthly_measures`` says
+#: otherwise: Dorset's Corporate Parenting data set, as far as the extracts reach.
+MONTHLY_MEASURES = ("households_end", "approvals", "deregistrations", "occupancy_rate", "enquiries",
+                    "initial_visits", "applications", "assessments_in_progress_end", "allegations", "complaints")
+
+
 class Contact(Section):
     """A report author or contact officer (``[[report.contacts]]``)."""
 
@@ -225,11 +231,39 @@ class ReportSettings(Section):
                              description="Financial years in the report's trend tables and chart, ending with "
                                          "the period's year (`build --trend N` overrides it). Years the extracts "
                                          "do not cover are left out of the trend, and the report says why.")
+    monthly_measures: list[str] = Field(
+        list(MONTHLY_MEASURES), examples=[["households_end", "approvals", "allegations"]],
+        description="The measures of the monthly performance dataset (the \"months\" section, on by default for "
+                    "a financial year's report), in order: KPI ids that have a monthly form (`fosterreport "
+                    "kpis --list`); `[]` leaves the dataset out and keeps the monthly recruitment table.")
+    months_shown: int = Field(6, ge=2, le=12, examples=[12],
+                              description="How many months, ending with the period's last, the monthly "
+                                          "performance dataset shows.")
     previous_report: str | None = Field(
         None, examples=["kpis-2022-23.json"],
         description="The kpis-<period>.json published with last year's report, inside the project folder: "
                     "every figure of the previous period that now differs from what it published is listed "
                     "as restated (Appendix B, its table, and the JSON's \"restated\").")
+
+    @field_validator("monthly_measures", mode="after")
+    @classmethod
+    def _monthly_forms(cls, value: list[str]) -> list[str]:
+        """Each measure is a KPI id with a monthly form, named once."""
+        from fosterreport.kpis.catalogue import BY_ID
+
+        monthly = [kpi.id for kpi in BY_ID.values() if kpi.monthly]
+        problems, key = [], "[report] monthly_measures"
+        for index, kpi_id in enumerate(value):
+            if kpi_id in value[:index]:
+                problems.append(_problem((index,), f"{key}: {quoted(kpi_id)} is listed twice", kpi_id))
+            elif kpi_id not in BY_ID:
+                problems.append(_problem((index,), f"{key}: unknown KPI {quoted(kpi_id)}{_hint(kpi_id, monthly)}",
+                                         kpi_id))
+            elif kpi_id not in monthly:
+                problems.append(_problem((index,), f"{key}: {quoted(kpi_id)} has no monthly form (a yearly "
+                                                   f"figure, or one that looks back before its period)", kpi_id))
+        _fail("monthly_measures", problems)
+        return value
 
 
 class DataSettings(Section):

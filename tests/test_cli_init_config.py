@@ -60,12 +60,13 @@ def test_every_commented_option_uncommented_is_valid(tmp_path):
     assert sorted(parsed) == ["authority", "benchmarks", "data", "publication", "report", "rules", "targets"]
     assert sorted(parsed["report"]) == ["appendices", "author", "background_papers", "committee", "contacts", "cover",
                                         "decision", "executive_director", "formats", "implications", "logo",
-                                        "meeting_date", "narrative", "portfolio_holder", "previous_report", "risks", "sections",
+                                        "meeting_date", "monthly_measures", "months_shown", "narrative", "portfolio_holder",
+                                        "previous_report", "risks", "sections",
                                         "status", "templates", "title", "trend_years", "wards"]
     assert sorted(parsed["rules"]) == ["assessment_timescale_months", "rag_green_tolerance", "rag_red_threshold",
                                        "similar_tolerance", "supervision_interval_days"]
     assert sorted(parsed["data"]) == ["codes", "columns", "coverage", "extracted", "path", "sheets"]
-    assert len(options) == 2 + 22 - 1 + 9 + 5 + 3 + 2 + 2  # authority, report, data, rules, targets, benchmarks, publication
+    assert len(options) == 2 + 24 - 1 + 9 + 5 + 3 + 2 + 2  # authority, report, data, rules, targets, benchmarks, publication
     # the examples name a templates folder, a logo and last year's KPI file: with them present, everything loads
     (project / "kpis-2022-23.json").write_text("{}", encoding="utf-8")
     (project / "templates").mkdir()

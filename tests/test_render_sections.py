@@ -49,7 +49,7 @@ def html_section(html: str, section_id: str) -> str:
 
 
 def test_every_section_has_a_title_a_builder_and_a_starter_narrative():
-    assert len(SECTIONS) == 12
+    assert len(SECTIONS) == 13
     for section in SECTIONS:
         assert section.title.strip(), section.id
         assert callable(section.build), section.id

@@ -108,6 +108,10 @@ def build_context(results: "KpiResults", extracts: "Extracts", config: "Config")
         if chosen is not None and entry.id not in chosen:
             omitted.append(entry.title)
             continue
+        if entry.monthly and not results.months:
+            if chosen is not None:  # asked for by name: say why it is not there
+                left_out.append(f"{entry.title}: no figures could be computed month by month")
+            continue
         if entry.kpis and not any(f.has(k) for k in entry.kpis):
             missing = _missing_files(extracts, entry.files) or ["no figures could be computed"]
             left_out.append(f"{entry.title}: {join_words(missing)} not supplied"

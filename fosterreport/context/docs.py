@@ -31,7 +31,9 @@ def sections_markdown() -> str:
              "| --- | --- | --- | --- |"]
     for s in registry.SECTIONS:
         files = _codes(f"{name}.csv" for name in s.files) or "the other sections' figures"
-        if not s.kpis:
+        if s.monthly:
+            kpis = "a financial year's report (another period's when `[report] sections` names it)"
+        elif not s.kpis:
             kpis = "always present"
         else:
             kpis = ("any of " if len(s.kpis) > 1 else "") + _codes(s.kpis)

@@ -18,12 +18,15 @@ class Cell:
     """One table cell: its text and how to show it.
 
     ``kind`` is ``num`` (right-aligned figure), ``text``, ``rag`` (badge: word and
-    colour, ``key`` = green/amber/red) or ``dir`` (arrow and word, ``key`` = direction).
+    colour, ``key`` = green/amber/red), ``dir`` (arrow and word, ``key`` = direction) or
+    ``spark`` (a small trend line of ``points``, None where a figure is not shown;
+    ``text`` is the line in characters, for Markdown and Word, and ``key`` its words).
     """
 
     text: str
     kind: str = "num"
     key: str | None = None
+    points: tuple[float | None, ...] = ()
 
 
 @dataclass

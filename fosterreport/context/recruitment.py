@@ -20,12 +20,15 @@ from fosterreport.context.words import code_label
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_date
 
 
+#: The recruitment funnel's stages: (name, count, the share of enquiries that reached it).
+FUNNEL = (("Enquiries", "enquiries", None), ("Initial visits", "initial_visits", "enquiry_to_visit_rate"),
+          ("Applications", "applications", "enquiry_to_application_rate"),
+          ("Approvals", "approvals_from_enquiries", "enquiry_to_approval_rate"))
+
+
 def recruitment(s: Section, t: TableBuilder) -> None:
     f = t.f
-    stages = [("Enquiries", "enquiries", None), ("Initial visits", "initial_visits", "enquiry_to_visit_rate"),
-              ("Applications", "applications", "enquiry_to_application_rate"),
-              ("Approvals", "approvals_from_enquiries", "enquiry_to_approval_rate")]
-    stages = [st for st in stages if f.has(st[1])]
+    stages = [st for st in FUNNEL if f.has(st[1])]
     s.facts.append(
         f"In {t.label} there {t.one('enquiries', 'was', 'were')} {f.text('enquiries')} "
         f"{t.one('enquiries', 'enquiry', 'enquiries')}, {f.text('initial_visits')} initial "

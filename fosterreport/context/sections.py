@@ -35,7 +35,7 @@ import difflib
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from fosterreport.context import finance, households, oversight, recruitment, summary
+from fosterreport.context import finance, households, months, oversight, recruitment, summary
 from fosterreport.context.model import Section
 from fosterreport.context.tables import TableBuilder
 
@@ -59,6 +59,9 @@ class ReportSection(NamedTuple):
     narrative: str
     #: The template's name in ``sections/``, without the extension; ``None``: the id.
     template: str | None = None
+    #: Built from the month-by-month figures: present when they were computed
+    #: (:func:`fosterreport.context.months.wanted` says when the build asks for them).
+    monthly: bool = False
 
     @property
     def template_name(self) -> str:
@@ -157,6 +160,13 @@ On {{ period.end }} there were {{ kpi.mockingbird_constellations_end }} Mockingb
         narrative="""\
 The budget for {{ period.label }} was {{ kpi.budget }}, with a variance of {{ kpi.budget_variance }}.
 """),
+    ReportSection(
+        months.SECTION_ID, "Month by month",
+        files=(), kpis=(),
+        build=months.months,
+        narrative="""\
+The tables below give the recruitment funnel for each month of {{ period.label }} and the measures the board follows month by month.
+""", monthly=True),
     ReportSection(
         "scorecard", "Performance scorecard",
         files=(), kpis=(),

@@ -156,6 +156,18 @@ class Kpi:
     def section_title(self) -> str:
         return SECTIONS[self.section]
 
+    @property
+    def on_a_day(self) -> bool:
+        """A snapshot: a count on the period's first or last day (by the catalogue's one
+        naming rule, ``…_start`` and ``…_end``), whatever the period's length."""
+        return self.id.endswith(("_start", "_end"))
+
+    @property
+    def accumulates(self) -> bool:
+        """A count of what happened during the period (enquiries, approvals), which grows
+        with the period's length: a year's target for it says nothing about one month."""
+        return self.unit == "count" and self.aggregation == "sum" and not self.on_a_day
+
     def breakdown(self, name: str) -> Breakdown:
         for axis in self.axes:
             if axis.name == name:

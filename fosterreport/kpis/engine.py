@@ -189,7 +189,7 @@ def months(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
 
 
 def compute(extracts: Extracts, period: Period, config: Config | None = None, *, trend_years: int = 0,
-            kpi_ids=None, by_month: bool = False) -> KpiResults:
+            kpi_ids=None, by_month: bool | frozenset[str] = False) -> KpiResults:
     """See :func:`fosterreport.kpis.compute_kpis`."""
     config = config or Config()
     kpis = select(kpi_ids)
@@ -216,6 +216,7 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
         suppress_below=config.publication.suppress_below,  # the JSON and CSV withhold what the report does
         trend=(trend(frames, period, config, kpis, trend_years, {period.previous(): before, period: current},
                      coverage) if trend_years else []),
-        months=(months(frames, period, config, [kpi for kpi in kpis if kpi.id in values], coverage)
+        months=(months(frames, period, config, [kpi for kpi in kpis if kpi.id in values
+                                                  and (by_month is True or kpi.id in by_month)], coverage)
                 if by_month else []),
     )

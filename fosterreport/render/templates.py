@@ -151,6 +151,8 @@ def environment_for_folders(folders: list[Path], kind: str):
     wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
     from jinja2 import ChoiceLoader, StrictUndefined
 
+    from fosterreport.render.sparkline import sparkline_uri
+
     builtin = builtin_templates()
     folders = list(folders) + ([builtin] if builtin not in folders else [])
     loader = ChoiceLoader([folder_loader(folder) for folder in folders])
@@ -158,7 +160,8 @@ def environment_for_folders(folders: list[Path], kind: str):
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **TEMPLATE_LIMITS)
-    env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor)
+    env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor,
+                       sparkline=sparkline_uri)
     env.globals["section_templates"] = lambda section: section_templates(section, kind)
     return env
 
