@@ -211,7 +211,7 @@ def test_init_writes_each_sections_starter_narrative(tmp_path):
 def test_init_says_how_many_narrative_files_it_wrote(tmp_path):
     result = runner.invoke(app, ["init", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output
-    assert "narrative/ (12 sections)" in result.stderr
+    assert "narrative/ (13 sections)" in result.stderr
 
 
 def test_docs_report_md_lists_the_registrys_sections():
