@@ -92,7 +92,7 @@ def test_the_sample_reports_sections_are_the_registrys_in_order(sample):
     assert re.findall(r'<section id="s-(\w+)"', html) == [s.id for s in SECTIONS]
     assert re.findall(r'<h2 id="s-\w+-h">([^<]+)</h2>', html) == headings
     assert re.findall(r"^## (\d+\. .+)$", md, flags=re.M) == headings
-    assert headings[0] == "1. Summary" and headings[-1] == "12. Performance scorecard"
+    assert headings[0] == "1. Summary" and headings[-1] == "13. Performance scorecard"
 
 
 def test_the_contents_list_is_the_registrys_sections_then_its_appendices(sample):
