@@ -281,6 +281,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
         except RenderError as error:
             build.failure = list(error.messages)
             return
+        build.notices.extend(rendered.notices)  # (the narrative's, and the rendering's own)
         if "pdf" in regional:
             paths = output_paths(out / REGION_FOLDER, period, regional)
             job = pdf_job(REGION_FOLDER, rendered.outputs, paths, regional, Path(config.base))

@@ -124,6 +124,9 @@ class RegionReport:
         self.names = {council.key: council.name for council in region.councils}
         #: A trend of financial years, or of same-length periods before a custom one.
         self.year_heading = "Period" if region.period.custom else "Financial year"
+        #: When the previous figures are from: a year earlier, or the end of the period before a custom one.
+        self.earlier = (f"on {format_date(region.period.previous().end)}" if region.period.custom
+                        else "a year earlier")
         from fosterreport.context import Figures
 
         #: The regional figures as report text, withheld by the region's threshold: the
@@ -265,8 +268,8 @@ class RegionReport:
                            f"of the other {len(built)}.")
         if "households_end" in region:
             s.facts.append(f"On {format_date(region.period.end)} the region had {self.value('households_end')} "
-                           f"fostering households, against {self.value('households_end', 'previous')} a year "
-                           f"earlier: {self.value('approvals')} were approved and {self.value('deregistrations')} "
+                           f"fostering households, against {self.value('households_end', 'previous')} "
+                           f"{self.earlier}: {self.value('approvals')} were approved and {self.value('deregistrations')} "
                            f"deregistered during {self.label}.")
         if "enquiry_to_approval_rate" in region:
             entry = region["enquiry_to_approval_rate"]
