@@ -103,12 +103,8 @@ def build(
         if trend is not None:
             raise UsageError("--trend cannot be combined with --region: set [report] trend_years in the "
                              "region's fosterreport.toml")
-        if start is not None or end is not None:
-            raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
-                             "a regional report is for a financial year or a quarter")
-
         return build_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
-                             quiet=quiet, out=out, format=format, workers=workers)
+                             quiet=quiet, out=out, format=format, workers=workers, start=start, end=end)
 
     requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
     if format is not None:

@@ -95,12 +95,9 @@ def kpis(
 
         if months:
             raise UsageError("--months cannot be combined with --region: a regional comparison has no months")
-        if start is not None or end is not None:
-            raise UsageError(f"{'--from' if start is not None else '--to'} cannot be combined with --region: "
-                             "a regional comparison is for a financial year or a quarter")
-
         return kpis_command(region, year=year, quarter=quarter, ytd=ytd, data=data, config=config, strict=strict,
-                            quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers)
+                            quiet=quiet, format=format.value, kpi=kpi, trend=trend, workers=workers, start=start,
+                            end=end)
 
     from fosterreport.cli.app import choose_period, requested_period
 

@@ -38,13 +38,15 @@ def region_settings(region: Path, data: Path | None, config: Path | None) -> "Co
 
 
 def region_period(region: Path, settings: "Config", year: str | None, quarter: int | None, ytd: bool,
-                  strict: bool, workers: int | None, quiet: bool):
-    """--year as given; else the latest period that every valid council's extracts cover."""
+                  strict: bool, workers: int | None, quiet: bool, start: str | None = None, end: str | None = None):
+    """--year (or --from/--to: any run of days, compared with the same length just before
+    it, as for one council) as given; else the latest period every valid council's
+    extracts cover."""
     from fosterreport.cli.app import latest_ended_period, requested_period
     from fosterreport.formatting import format_date
     from fosterreport.region.build import newest_common_date, scan_region
 
-    period = requested_period(year, quarter, ytd)
+    period = requested_period(year, quarter, ytd, start, end)
     if period is not None:
         return period
     newest = newest_common_date(scan_region(region, settings, strict=strict, workers=workers))
@@ -80,7 +82,8 @@ def print_failures(outcomes: list["CouncilOutcome"], fate: str = "not built") ->
 
 
 def build_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, out: Path,
-                  format: list[str] | None, workers: int | None) -> None:
+                  format: list[str] | None, workers: int | None, start: str | None = None,
+                  end: str | None = None) -> None:
     """``fosterreport build --region DIR``."""
     from fosterreport.build import check_formats
     from fosterreport.region import build_region, discover_councils, region_name
@@ -90,7 +93,7 @@ def build_command(region: Path, *, year, quarter, ytd, data, config, strict: boo
     settings = region_settings(region, data, config)
     formats = check_formats(format) if format is not None else None
     councils = discover_councils(region)
-    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
+    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet, start, end)
     if not quiet:
         say(f"{region_name(region, settings)}: {len(councils)} councils, {period.label}, "
             f"{workers or default_workers()} worker(s)")
@@ -120,12 +123,13 @@ def build_command(region: Path, *, year, quarter, ytd, data, config, strict: boo
 
 
 def kpis_command(region: Path, *, year, quarter, ytd, data, config, strict: bool, quiet: bool, format: str,
-                 kpi: list[str] | None, trend: int, workers: int | None) -> None:
+                 kpi: list[str] | None, trend: int, workers: int | None, start: str | None = None,
+                 end: str | None = None) -> None:
     """``fosterreport kpis --region DIR``: the comparison as a table, JSON or CSV."""
     from fosterreport.region import compute_councils
 
     settings = region_settings(region, data, config)
-    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet)
+    period = region_period(region, settings, year, quarter, ytd, strict, workers, quiet, start, end)
     results = compute_councils(region, settings, period, strict=strict, trend=trend, kpi_ids=kpi,
                                workers=workers)
     from fosterreport.region.export import to_csv, to_json_text

@@ -213,11 +213,14 @@ def render_region(region: "RegionResults", config: "Config", out_dir: Path, form
     from fosterreport.render.document import render_document
 
     paths = output_paths(out_dir, region.period, formats)
+    from fosterreport.region.narrative import add_region_narratives
+
     context = build_region_context(region, config)
+    notices = add_region_narratives(context, region, config)  # (a misspelt placeholder: a RenderError)
     rendered = render_document(context, config, formats, template="region", progress=stage)
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
     outputs[paths["json"]] = kpis_json(to_json_text(region))
-    return RenderedRegion(outputs, rendered.pages, rendered.notices)
+    return RenderedRegion(outputs, rendered.pages, [*notices, *rendered.notices])
 
 
 @dataclass
@@ -278,6 +281,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
         except RenderError as error:
             build.failure = list(error.messages)
             return
+        build.notices.extend(rendered.notices)  # (the narrative's, and the rendering's own)
         if "pdf" in regional:
             paths = output_paths(out / REGION_FOLDER, period, regional)
             job = pdf_job(REGION_FOLDER, rendered.outputs, paths, regional, Path(config.base))

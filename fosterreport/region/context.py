@@ -38,6 +38,18 @@ FUNNEL = (("Enquiries", "enquiries"), ("Initial visits", "initial_visits"), ("Ap
           ("Approvals", "approvals_from_enquiries"))
 
 
+def _titles() -> dict[str, str]:
+    from fosterreport.kpis.catalogue import SECTIONS
+
+    return {"summary": "Summary", "councils": "Councils and their data", "trend": "The region's trend",
+            "funnels": "Recruitment funnels compared", "breakdowns": "Breakdowns by council",
+            **{sid: f"{title}: councils compared" for sid, title in SECTIONS.items()}}
+
+
+#: The regional report's sections in order, by id (a narrative file's name): their headings.
+SECTION_TITLES: dict[str, str] = _titles()
+
+
 @dataclass
 class RegionCover:
     authority: str  # the hub's name; ``cover.status`` feeds the stylesheet's running head
@@ -110,6 +122,16 @@ class RegionReport:
         self.label = region.period.label
         self.previous_label = region.period.previous().label
         self.names = {council.key: council.name for council in region.councils}
+        #: A trend of financial years, or of same-length periods before a custom one.
+        self.year_heading = "Period" if region.period.custom else "Financial year"
+        #: When the previous figures are from: a year earlier, or the end of the period before a custom one.
+        self.earlier = (f"on {format_date(region.period.previous().end)}" if region.period.custom
+                        else "a year earlier")
+        from fosterreport.context import Figures
+
+        #: The regional figures as report text, withheld by the region's threshold: the
+        #: council report's own :class:`~fosterreport.context.Figures` (targets, RAG too).
+        self.figures = Figures(region.combined, region.suppress_below) if region.combined is not None else None
 
     def value(self, kpi_id: str, which: str = "value") -> str:
         entry = self.region.values.get(kpi_id)
@@ -131,11 +153,56 @@ class RegionReport:
                 continue
             change, moved = change_cell(entry)
             label = entry.kpi.label + (f" ({entry.note})" if entry.note else "")
-            rows.append(Row(label, [Cell(self.value(kpi_id)), Cell(self.value(kpi_id, "previous")), change, moved,
-                                    Cell(self.reporting(entry))]))
+            rows.append((entry, Row(label, [Cell(self.value(kpi_id)), Cell(self.value(kpi_id, "previous")), change,
+                                            moved, Cell(self.reporting(entry))])))
         head = ["Measure", self.label, self.previous_label, "Change", "Direction", "Councils"]
-        return Table(table_id, caption, head, rows, ["Councils: how many councils the regional figure is made "
-                                                     "from."]) if rows else None
+        notes = ["Councils: how many councils the regional figure is made from."]
+        if any(entry.target is not None for entry, _ in rows):  # as the council report: only where targets are set
+            head[2:2] = ["Target", "RAG"]
+            for entry, row in rows:
+                row.cells[1:1] = [Cell(self.figures.target(entry.kpi.id, entry.target)),
+                                  self.figures.rag(entry.rag, entry.kpi.id)]
+            notes.append(self.rag_note())
+        return Table(table_id, caption, head, [row for _, row in rows], notes) if rows else None
+
+    def rag_note(self) -> str:
+        rules = self.config.rules
+        return (f"Target: the region's own ([targets] of the hub's fosterreport.toml). RAG: Green = on or better "
+                f"than target, or short of it by at most {format_value(rules.rag_green_tolerance, 'rate')} of the "
+                f"target; Amber = short by up to {format_value(rules.rag_red_threshold, 'rate')}; Red = short by "
+                f"more.")
+
+    def scorecard(self) -> Table | None:
+        """Every ``[targets]`` key of the region's config, as the council report's scorecard."""
+        from fosterreport.context.tables import TableBuilder
+
+        combined = self.region.combined
+        if combined is None or not combined.scorecard:
+            return None
+        publication = self.config.publication.model_copy(update={"suppress_below": self.region.suppress_below})
+        builder = TableBuilder(combined, None, self.config.model_copy(update={"publication": publication}))
+        return builder.scorecard_table("region-scorecard", f"The region against its targets, {self.label}",
+                                       combined.scorecard)
+
+    def breakdowns(self, s: Section) -> None:
+        """Each of :data:`~fosterreport.region.figures.BREAKDOWNS`: councils as rows, keys as
+        columns, the region's row last; withheld cells (decided in :mod:`.figures`) print "c"."""
+        for found in self.region.breakdowns:
+            axis = found.kpi.breakdown(found.name)
+            unit = found.kpi.unit
+            rows = [Row(self.names[key], [Cell(text(cell.value, unit, cell.suppressed)) for cell in line.values()])
+                    for key, line in found.councils.items()]
+            rows.append(Row(f"Region ({len(found.councils)} councils)",
+                            [Cell(text(cell.value, unit, cell.suppressed)) for cell in found.region.values()],
+                            total=True))
+            notes = ["The region's row adds up the councils' figures key by key."]
+            hidden = any(cell.suppressed for line in [found.region, *found.councils.values()] for cell in line.values())
+            if hidden:
+                notes.append("c: a small number, not published, or a figure that would give one away (Appendix A).")
+            table_id = f"by-{found.kpi.id}-{found.name}".replace("_", "-")
+            s.add(found.key, Table(table_id, f"{found.kpi.label} by {axis.title.lower()}, {self.label}, by council",
+                                   ["Council", *(axis.label(code) for code in found.codes)], rows, notes, wide=True),
+                  heading=f"{found.kpi.label} by {axis.title.lower()}")
 
     def comparison(self, entry: "RegionKpi") -> Table:
         kpi, sums = entry.kpi, entry.sums
@@ -201,8 +268,8 @@ class RegionReport:
                            f"of the other {len(built)}.")
         if "households_end" in region:
             s.facts.append(f"On {format_date(region.period.end)} the region had {self.value('households_end')} "
-                           f"fostering households, against {self.value('households_end', 'previous')} a year "
-                           f"earlier: {self.value('approvals')} were approved and {self.value('deregistrations')} "
+                           f"fostering households, against {self.value('households_end', 'previous')} "
+                           f"{self.earlier}: {self.value('approvals')} were approved and {self.value('deregistrations')} "
                            f"deregistered during {self.label}.")
         if "enquiry_to_approval_rate" in region:
             entry = region["enquiry_to_approval_rate"]
@@ -218,6 +285,7 @@ class RegionReport:
                 s.facts.append(f"By council it ranged from {format_value(low[0], 'rate')} ({self.names[low[1]]}) "
                                f"to {format_value(high[0], 'rate')} ({self.names[high[1]]}).")
         s.add("headlines", self.measures("headlines", f"Regional headline figures, {self.label}", HEADLINES))
+        s.add("scorecard", self.scorecard())
 
     def councils(self, s: Section) -> None:
         from fosterreport.contract import EXTRACTS
@@ -278,7 +346,7 @@ class RegionReport:
             series.append(Series(name, values, texts))
         households = ("households_end", "approvals", "deregistrations", "net_change", "deregistration_rate")
         table = Table("region-trend", f"The region's households, approvals and deregistrations, {span}",
-                      ["Financial year", "Households at end", "Approvals", "Deregistrations", "Net change",
+                      [self.year_heading, "Households at end", "Approvals", "Deregistrations", "Net change",
                        "Deregistration rate"], [Row(p.period.label, [Cell(cell(p, k)) for k in households])
                                                 for p in points])
         alt = (f"Line chart and bar chart, {span}, the region's councils together. "
@@ -293,7 +361,7 @@ class RegionReport:
         if any(k in self.region.values for k in recruitment):
             s.add("recruitment", Table(
                 "region-recruitment-trend", f"The region's recruitment, {span}",
-                ["Financial year", "Enquiries", "Initial visits", "Applications", "Approvals from enquiries",
+                [self.year_heading, "Enquiries", "Initial visits", "Applications", "Approvals from enquiries",
                  "Enquiry to approval"], [Row(p.period.label, [Cell(cell(p, k)) for k in recruitment]) for p in points]))
 
     def funnel(self, s: Section) -> None:
@@ -387,12 +455,11 @@ def build_region_context(region: "RegionResults", config: "Config") -> RegionCon
 
     report = RegionReport(region, config)
     built, failed = len(region.built), len(region.failed)
-    plan = [("summary", "Summary", report.summary), ("councils", "Councils and their data", report.councils),
-            ("trend", "The region's trend", report.trend), ("funnels", "Recruitment funnels compared", report.funnel)]
-    plan += [(sid, f"{title}: councils compared", lambda s, sid=sid: report.section(s, sid))
-             for sid, title in SECTIONS.items()]
+    fills = {"summary": report.summary, "councils": report.councils, "trend": report.trend,
+             "funnels": report.funnel, "breakdowns": report.breakdowns}
     sections = []
-    for section_id, title, fill in plan:
+    for section_id, title in SECTION_TITLES.items():
+        fill = fills.get(section_id) or (lambda s, sid=section_id: report.section(s, sid))
         section = Section(section_id, title)
         fill(section)
         if section.blocks or section.facts:

@@ -210,10 +210,11 @@ class CouncilOutcome:
 
 
 def trend_periods(period: "Period", years: int) -> list["Period"]:
-    """The whole financial years of a trend ending with the period's year, oldest first."""
-    from fosterreport.periods import make_period
-
-    return [make_period(year) for year in range(period.year - years + 1, period.year + 1)] if years else []
+    """The periods of a trend, oldest first, as each council computes them
+    (:meth:`~fosterreport.periods.Period.trend`): the whole financial years ending with the
+    period's year; for a custom period (``--from``/``--to``), it and the same-length
+    periods before it."""
+    return period.trend(years) if years else []
 
 
 @dataclass

@@ -22,7 +22,7 @@ from fosterreport import __version__
 from fosterreport.contract import EXTRACTS
 from fosterreport.kpis.export import json_text, number_cell, plain, safe_text
 from fosterreport.region.councils import CouncilOutcome
-from fosterreport.region.figures import CouncilFigure, RegionKpi, RegionResults
+from fosterreport.region.figures import CouncilFigure, RegionBreakdown, RegionKpi, RegionResults
 
 #: The ten columns of the comparison, then ``period`` and ``unit`` as ``kpis --format csv``
 #: has them (appended, so a reader taking columns by position finds the others unmoved).
@@ -105,10 +105,24 @@ def _kpi(entry: RegionKpi) -> dict[str, Any]:
             "previous_suppressed": entry.previous_suppressed,
             "councils_reporting": len(entry.councils),
             "note": entry.note,
+            "target": plain(entry.target),
+            "rag": None if hide else entry.rag,  # (a RAG against a known target would pin a withheld figure)
         },
         "councils": {key: _figure(figure) for key, figure in entry.councils.items()},
         "not_reporting": list(entry.not_reporting),
     }
+
+
+def _cells(line) -> dict[str, Any]:
+    return {code: {"value": _hidden(cell.value, cell.suppressed), "suppressed": cell.suppressed}
+            for code, cell in line.items()}
+
+
+def _breakdown(found: RegionBreakdown) -> dict[str, Any]:
+    """``enquiries.source``: each council's cells and the region's, every code present."""
+    return {"kpi": found.kpi.id, "breakdown": found.name, "codes": list(found.codes),
+            "councils": {key: _cells(line) for key, line in found.councils.items()},
+            "region": _cells(found.region)}
 
 
 def to_json(region: RegionResults) -> dict[str, Any]:
@@ -120,6 +134,7 @@ def to_json(region: RegionResults) -> dict[str, Any]:
         "councils": [_council(council) for council in region.councils],
         "kpis": {kpi_id: _kpi(entry) for kpi_id, entry in region.values.items()},
         "left_out": list(region.left_out),
+        "breakdowns": {found.key: _breakdown(found) for found in region.breakdowns},
     }
     if region.trend:
         document["trend"] = [

@@ -37,7 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, TREND_SECTIONS, Kpi
 from fosterreport.kpis.comparison import difference, direction
-from fosterreport.kpis.results import Figure, median_days, ratio_value, uncovered, withheld
+from fosterreport.kpis.results import (
+    Figure, KpiResults, KpiValue, _protect, median_days, ratio_value, uncovered, withheld,
+)
 from fosterreport.region.councils import CouncilOutcome, trend_periods
 
 if TYPE_CHECKING:
@@ -45,27 +47,60 @@ if TYPE_CHECKING:
     from fosterreport.periods import Period
 
 
+def _added(bases: list[tuple[int, ...]]) -> tuple[int, ...]:
+    """The counts figures rest on, added up place by place (nothing when they differ in shape)."""
+    return tuple(map(sum, zip(*bases))) if len({len(basis) for basis in bases}) == 1 else ()
+
+
+def _total(values: list):
+    """Values added up (pounds stay Decimal); None when any is None."""
+    if not values or any(value is None for value in values):
+        return None
+    return sum(values[1:], values[0])
+
+
 def combine(kpi: Kpi, figures: list[Figure]) -> Figure:
     """The regional figure from the councils' figures, by the KPI's aggregation (see the
     module docstring); its basis is theirs added up. A figure one council's extracts cannot
-    support leaves the region's not computed either (a part is not the whole)."""
+    support leaves the region's not computed either (a part is not the whole).
+
+    Each breakdown with fixed keys (household type, source …: not budget lines, whose
+    names are each council's own) is combined key by key the same way, its basis too, so
+    that the region's breakdown is suppressed by the one rule as a council's is. Medians
+    have no regional breakdown: their day counts are kept for the whole figure only.
+    """
     gap = next((figure.not_covered for figure in figures if figure.not_covered), None)
     if gap:
         return uncovered(figures[0], f"a council's {gap}")
-    bases = {len(figure.basis) for figure in figures}
-    basis = tuple(map(sum, zip(*(figure.basis for figure in figures)))) if len(bases) == 1 else ()
+    basis = _added([figure.basis for figure in figures])
     if kpi.aggregation == "median":
         pooled = tuple(sorted(day for figure in figures for day in figure.samples or ()))
         return Figure(median_days(pooled), samples=pooled, basis=(len(pooled),))
+    by, numerator_by, denominator_by, basis_by = {}, {}, {}, {}
+    for axis in kpi.axes:
+        if axis.keys is None or not all(axis.name in figure.by for figure in figures):
+            continue
+        keys = list(dict.fromkeys(key for figure in figures for key in figure.by[axis.name]))
+        basis_by[axis.name] = {key: _added([figure.basis_of(axis.name, key) for figure in figures]) for key in keys}
+        if kpi.aggregation in ("sum", "money"):
+            by[axis.name] = {key: _total([figure.by[axis.name].get(key) for figure in figures]) for key in keys}
+            continue
+        if not all(axis.name in figure.numerator_by and axis.name in figure.denominator_by for figure in figures):
+            del basis_by[axis.name]
+            continue
+        tops = {key: _total([figure.numerator_by[axis.name].get(key) for figure in figures]) for key in keys}
+        bottoms = {key: _total([figure.denominator_by[axis.name].get(key) for figure in figures]) for key in keys}
+        numerator_by[axis.name], denominator_by[axis.name] = tops, bottoms
+        by[axis.name] = {key: ratio_value(tops[key], bottoms[key], kpi.unit) for key in keys}
     if kpi.aggregation in ("sum", "money"):
         values = [figure.value for figure in figures if figure.value is not None]
-        return Figure(sum(values[1:], values[0]) if values else None, basis=basis)
+        return Figure(sum(values[1:], values[0]) if values else None, by=by, basis=basis, basis_by=basis_by)
     if any(figure.numerator is None or figure.denominator is None for figure in figures):
         return Figure(None)
     numerator = sum(figure.numerator for figure in figures[1:]) + figures[0].numerator
     denominator = sum(figure.denominator for figure in figures[1:]) + figures[0].denominator
-    return Figure(ratio_value(numerator, denominator, kpi.unit), numerator=numerator, denominator=denominator,
-                  basis=basis)
+    return Figure(ratio_value(numerator, denominator, kpi.unit), by=by, numerator=numerator, denominator=denominator,
+                  numerator_by=numerator_by, denominator_by=denominator_by, basis=basis, basis_by=basis_by)
 
 
 # -- results ------------------------------------------------------------------------------
@@ -110,6 +145,13 @@ class RegionKpi:
     #: Councils whose report was built but which could not give this KPI (a file absent).
     not_reporting: list[str] = field(default_factory=list)
     note: str | None = None
+    #: ``[targets]`` of the region's config for this KPI, and the regional figure's RAG
+    #: against it (judged by the council's own code, :mod:`fosterreport.kpis.engine`).
+    target: float | None = None
+    rag: str | None = None
+    #: The regional figures themselves, with their parts and breakdowns (see :func:`combine`).
+    figure: Figure | None = field(default=None, repr=False)
+    before: Figure | None = field(default=None, repr=False)
 
     @property
     def sums(self) -> bool:
@@ -119,6 +161,39 @@ class RegionKpi:
     @property
     def ranked(self) -> bool:
         return self.kpi.polarity != "neutral"
+
+
+@dataclass(frozen=True)
+class BreakdownCell:
+    value: Any
+    suppressed: bool = False
+
+
+#: The breakdowns the regional report compares council by council: ``(kpi, breakdown)``.
+BREAKDOWNS = (("enquiries", "source"), ("approvals", "household_type"), ("deregistrations", "reason"),
+              ("households_end", "household_type"))
+
+
+@dataclass
+class RegionBreakdown:
+    """One breakdown of one KPI, council by council (rows) and key by key (columns), with
+    the region's row; each cell withheld as :func:`breakdown` decides."""
+
+    kpi: Kpi
+    name: str
+    codes: list[str]
+    #: Council key -> code -> cell, in folder order (councils that computed the KPI).
+    councils: dict[str, dict[str, BreakdownCell]]
+    region: dict[str, BreakdownCell]
+
+    @property
+    def key(self) -> str:
+        """``enquiries.source``: its key in the JSON."""
+        return f"{self.kpi.id}.{self.name}"
+
+    @property
+    def title(self) -> str:
+        return self.kpi.breakdown(self.name).title
 
 
 @dataclass
@@ -142,6 +217,12 @@ class RegionResults:
     suppress_below: int = 0
     #: KPIs no council could compute, with the reason.
     left_out: list[str] = field(default_factory=list)
+    #: The region as one council: its figures as :class:`KpiResults` (values with the
+    #: region's targets and RAG, its scorecard), which the narrative's placeholders and
+    #: the scorecard read exactly as a council report's do.
+    combined: KpiResults | None = None
+    #: :data:`BREAKDOWNS`, council by council (those computed).
+    breakdowns: list[RegionBreakdown] = field(default_factory=list)
 
     @property
     def built(self) -> list[CouncilOutcome]:
@@ -222,7 +303,7 @@ def _entry(kpi: Kpi, built: list[CouncilOutcome], period: "Period", config: "Con
     before = combine(kpi, before_figures) if before_figures is not None else None
     previous = None if before is None else before.value
     entry = RegionKpi(
-        kpi=kpi, aggregation=kpi.aggregation, value=made.value, numerator=made.numerator,
+        kpi=kpi, aggregation=kpi.aggregation, figure=made, before=before, value=made.value, numerator=made.numerator,
         denominator=made.denominator, cases=made.cases, previous=previous,
         change=difference(made.value, previous),
         direction=direction(made.value, previous, kpi.polarity, config.rules.similar_tolerance),
@@ -239,6 +320,52 @@ def _entry(kpi: Kpi, built: list[CouncilOutcome], period: "Period", config: "Con
     rank(entry.councils, kpi.polarity)
     place(entry)
     return entry
+
+
+def breakdown(entry: RegionKpi, name: str, built: list[CouncilOutcome], threshold: int) -> RegionBreakdown | None:
+    """The councils' cells of one breakdown and the region's, each withheld by the one rule.
+
+    A council's cell is withheld as its own report withholds it (its threshold, and the
+    second cell of its row that would give a withheld one away). The region's cell by the
+    region's threshold, the same way along its row, and also wherever its column holds
+    exactly one withheld council cell: the region's figure less the other councils' would
+    be that cell. When that leaves one region cell withheld in a row that adds up to the
+    published total, every non-zero region cell of the row is withheld, since any one
+    shown could lead back to it.
+    """
+    kpi = entry.kpi
+    if entry.figure is None or name not in entry.figure.by:
+        return None
+    codes = list(entry.figure.by[name])
+    councils: dict[str, dict[str, BreakdownCell]] = {}
+    for council in built:
+        own = council.results.values.get(kpi.id) if council.key in entry.councils else None
+        if own is None or name not in own.figure.by:
+            continue
+        councils[council.key] = {code: BreakdownCell(own.figure.by[name].get(code),
+                                                     withheld(own.figure, council.suppress_below, name, code))
+                                 for code in codes}
+    cells = entry.figure.by[name]
+    hidden = {code for code in codes if withheld(entry.figure, threshold, name, code)}
+    hidden |= {code for code in codes if sum(row[code].suppressed for row in councils.values()) == 1}
+    if len(hidden) == 1 and not entry.suppressed and _protect(cells, entry.value, hidden):
+        hidden |= {code for code in codes if cells[code]}
+    region = {code: BreakdownCell(cells[code], code in hidden) for code in codes}
+    return RegionBreakdown(kpi, name, codes, councils, region)
+
+
+def combined_results(name: str, period: "Period", values: dict[str, RegionKpi], config: "Config",
+                     threshold: int) -> KpiResults:
+    """The region's figures as one council's results: each judged against the region's
+    ``[targets]`` (and its benchmarks) by the council's own code, the scorecard too."""
+    from fosterreport.kpis.engine import _value as judged, scorecard  # (the council's judgement, not a copy)
+
+    judgedvalues: dict[str, KpiValue] = {}
+    for kpi_id, entry in values.items():
+        kv = judgedvalues[kpi_id] = judged(entry.kpi, entry.figure, entry.before, config)
+        entry.target, entry.rag = kv.target, kv.rag
+    return KpiResults(authority=name, period=period, values=judgedvalues,
+                      scorecard=scorecard(judgedvalues, config.target_refs(), config), suppress_below=threshold)
 
 
 def _trend(values: dict[str, RegionKpi], built: list[CouncilOutcome], period: "Period", years: int,
@@ -275,6 +402,9 @@ def compare(name: str, outcomes: list[CouncilOutcome], period: "Period", config:
             left_out.append(f"{kpi.id}: no council could compute it")
         else:
             values[kpi.id] = entry
+    breakdowns = [found for kpi_id, axis in BREAKDOWNS if kpi_id in values
+                  if (found := breakdown(values[kpi_id], axis, built, threshold)) is not None]
     return RegionResults(name=name, period=period, councils=list(outcomes), values=values,
                          trend=_trend(values, built, period, trend, threshold), suppress_below=threshold,
-                         left_out=left_out)
+                         left_out=left_out, combined=combined_results(name, period, values, config, threshold),
+                         breakdowns=breakdowns)
