@@ -120,6 +120,19 @@ def check_council_named(config: "Config", extracts: "Extracts") -> None:
                           f"from real data must name its council (name = \"…\" under [authority])")
 
 
+def report_kpis(extracts: "Extracts", period: "Period", config: "Config", trend_years: int | None = None):
+    """The KPIs a report shows: with the trend of ``trend_years`` (else ``[report]
+    trend_years``), and month by month the figures of the month-by-month section when the
+    report has it. A council's report built in a region is computed by this too."""
+    from fosterreport.context.months import month_kpis
+    from fosterreport.context.months import wanted as months_wanted
+    from fosterreport.kpis import compute_kpis
+
+    return compute_kpis(extracts, period, config,
+                        trend=config.report.trend_years if trend_years is None else trend_years,
+                        months=month_kpis(config) if months_wanted(config, period) else False)
+
+
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
                           formats: Iterable[str] = DEFAULT_FORMATS,
                           progress: Callable[[str], None] | None = None,
@@ -127,9 +140,6 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     """:func:`build_report`, returning pages, stage timings and notices as well.
 
     ``trend_years`` (``build --trend N``) overrides the config's ``[report] trend_years``."""
-    from fosterreport.context.months import month_kpis
-    from fosterreport.context.months import wanted as months_wanted
-    from fosterreport.kpis import compute_kpis
     from fosterreport.render.write import check_folder, write_atomically
 
     formats = check_formats(formats)
@@ -139,9 +149,7 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     step = progress or (lambda stage: None)
     step("compute")
     started = time.perf_counter()
-    results = compute_kpis(extracts, period, config,
-                           trend=config.report.trend_years if trend_years is None else trend_years,
-                           months=month_kpis(config) if months_wanted(config, period) else False)
+    results = report_kpis(extracts, period, config, trend_years)
     computed = time.perf_counter() - started
     result = render_outputs(results, extracts, config, Path(out_dir), formats, progress)
     result.timings = {"compute": computed, **result.timings}

@@ -273,18 +273,22 @@ def _load(loaded: LoadedCouncil, region: Config, strict: bool) -> None:
         outcome.problems = problems.errors + problems.warnings
 
 
-def compute_council(loaded: LoadedCouncil, period: "Period", trend: int = 0, kpi_ids=None) -> CouncilOutcome:
-    """A usable council's KPIs, and the figures and samples the region is made from."""
+def compute_council(loaded: LoadedCouncil, period: "Period", trend: int = 0, kpi_ids=None, *,
+                    report: bool = False) -> CouncilOutcome:
+    """A usable council's KPIs, and the figures and samples the region is made from; with
+    ``report``, the KPIs its own report shows (:func:`fosterreport.build.report_kpis`)."""
     if loaded.outcome.ok:
-        guarded(loaded.outcome, _compute, loaded, period, trend, kpi_ids)
+        guarded(loaded.outcome, _compute, loaded, period, trend, kpi_ids, report)
     return loaded.outcome
 
 
-def _compute(loaded: LoadedCouncil, period: "Period", trend: int, kpi_ids) -> None:
+def _compute(loaded: LoadedCouncil, period: "Period", trend: int, kpi_ids, report: bool) -> None:
+    from fosterreport.build import report_kpis
     from fosterreport.kpis import compute_kpis
 
     outcome = loaded.outcome
-    outcome.results = compute_kpis(loaded.extracts, period, loaded.config, trend=trend, kpi_ids=kpi_ids)
+    outcome.results = (report_kpis(loaded.extracts, period, loaded.config, trend) if report else
+                       compute_kpis(loaded.extracts, period, loaded.config, trend=trend, kpi_ids=kpi_ids))
 
 
 @dataclass(frozen=True)
@@ -359,7 +363,7 @@ def run_council(task: CouncilTask) -> CouncilOutcome:
     loaded = load_council(task.council, task.region_config, task.strict)
     if task.period is None or not loaded.outcome.ok:
         return loaded.outcome
-    outcome = compute_council(loaded, task.period, task.trend, task.kpi_ids)
+    outcome = compute_council(loaded, task.period, task.trend, task.kpi_ids, report=task.out is not None)
     if outcome.ok and task.out is not None:
         guarded(outcome, _build, loaded, task.out, task.formats)
     if outcome.results is not None:
