@@ -35,6 +35,27 @@ def report_outcome(outcome, paths: list[str], quiet: bool) -> None:
     sys.stderr.flush()
 
 
+def start_preview(*, year=None, quarter=None, ytd=False, start=None, end=None, data=None, config=None,
+                  strict=False, quiet=False, port=8000):
+    """The preview checked, built once and bound to its port, not yet serving: what the
+    command does before it serves (tests serve it in a thread)."""
+    from fosterreport.cli.app import choose_period, load_checked, requested_period, resolve_data
+    from fosterreport.config import load_config
+    from fosterreport.preview import PreviewServer, ReportPreview
+
+    requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
+    settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
+    choose_period(extracts, year, quarter, ytd, quiet, start, end)  # announced once, here
+    report = ReportPreview(
+        load_config=lambda: load_config(config),
+        data_folder=lambda loaded: resolve_data(data, loaded)[0],
+        period=lambda loaded: choose_period(loaded, year, quarter, ytd, True, start, end),
+        strict=strict, config=settings, extracts=extracts)
+    server = PreviewServer(report, port, report=lambda outcome, paths: report_outcome(outcome, paths, quiet))
+    report_outcome(report.rebuild(reason="start"), [], quiet)
+    return server
+
+
 @app.command()
 @reports_errors
 def preview(
@@ -51,21 +72,16 @@ def preview(
 ) -> None:
     """Serve the HTML report at http://127.0.0.1:PORT/, rebuilt when an extract, the config, a narrative or
     template file changes; the page reloads itself (/report.pdf builds the PDF)."""
-    from fosterreport.cli.app import choose_period, load_checked, requested_period, resolve_data
-    from fosterreport.config import load_config
-    from fosterreport.preview import PreviewServer, ReportPreview
-
-    requested_period(year, quarter, ytd, start, end)  # a bad period option fails before anything is read
-    settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
-    choose_period(extracts, year, quarter, ytd, quiet, start, end)  # announced once, here
-    report = ReportPreview(
-        load_config=lambda: load_config(config),
-        data_folder=lambda loaded: resolve_data(data, loaded)[0],
-        period=lambda loaded: choose_period(loaded, year, quarter, ytd, True, start, end),
-        strict=strict, config=settings, extracts=extracts)
-    server = PreviewServer(report, port, report=lambda outcome, paths: report_outcome(outcome, paths, quiet))
-    report_outcome(report.rebuild(reason="start"), [], quiet)
-    say(f"Serving the report at {server.url} (the PDF at {server.url}report.pdf); Ctrl-C to stop")
-    server.serve()
+    server = None
+    try:
+        server = start_preview(year=year, quarter=quarter, ytd=ytd, start=start, end=end, data=data,
+                               config=config, strict=strict, quiet=quiet, port=port)
+        say(f"Serving the report at {server.url} (the PDF at {server.url}report.pdf); Ctrl-C to stop")
+        server.serve()
+    except KeyboardInterrupt:  # Ctrl-C at any moment, the first build's included: stopped, as asked
+        pass
+    finally:
+        if server is not None:
+            server.stop()
     if not quiet:
         say("Stopped the preview")
