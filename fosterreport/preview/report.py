@@ -108,6 +108,7 @@ class ReportPreview:
         self.current = Outcome(version=0, problems=[Problem("", "the report has not been built yet")])
         self.changed = threading.Condition()
         self._building = threading.Lock()
+        self._printing = threading.Lock()  # (a PDF being made never holds up a rebuild)
         self._pdf: tuple[int, bytes] | None = None
         self.closed = False  # set by the server at its stop: waiters return at once
 
@@ -205,7 +206,7 @@ class ReportPreview:
         report to print or the engine refuses it."""
         from fosterreport.render.pdf import render_pdf
 
-        with self._building:
+        with self._printing:
             outcome, config = self.current, self.config
             if outcome.html is None or config is None:
                 raise RenderError("there is no report to print: fix the problems the page lists first")

@@ -165,16 +165,20 @@ def watch(preview: ReportPreview, stop: threading.Event, report: Callable[[Outco
             return
         changes = watchfiles.watch(*roots, stop_event=stop, debounce=400, step=30, rust_timeout=500,
                                    yield_on_timeout=True, raise_interrupt=False)
-        for batch in changes:
-            if ready is not None:
-                ready.set()  # (the first timeout: the watch is in place)
-            paths = sorted({path for _change, path in batch})
-            reach = reach_of(preview, paths)
-            if reach is None:
-                continue
-            report(preview.rebuild(reach, reason=", ".join(paths)), paths)
-            if reach == CONFIG and watched_roots(preview) != roots:
-                break
+        try:
+            for batch in changes:
+                if ready is not None:
+                    ready.set()  # (the first timeout: the watch is in place)
+                paths = sorted({path for _change, path in batch})
+                reach = reach_of(preview, paths)
+                if reach is None:
+                    continue
+                report(preview.rebuild(reach, reason=", ".join(paths)), paths)
+                if reach == CONFIG and watched_roots(preview) != roots:
+                    break
+        except OSError:  # a watched folder removed or renamed: watch what is there now
+            report(preview.rebuild(CONFIG, reason="a watched folder changed"), [])
+            stop.wait(1.0)
 
 
 class PreviewServer:
