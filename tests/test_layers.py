@@ -54,6 +54,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("build",),
     # many councils and the report comparing them
     ("region",),
+    # one council's report, served and rebuilt as its files change
+    ("preview",),
     # the commands, and the package's lazy public API
     ("cli", ""),
 ]
