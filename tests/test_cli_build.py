@@ -197,7 +197,7 @@ def test_init_scaffolds_a_project_that_builds(tmp_path):
     assert config.data.path == "data" and config.report.narrative == "narrative"
     assert {p.name for p in (project / "data").iterdir()} >= {"households.csv", "budget.csv"}
     narrative = sorted(p.stem for p in (project / "narrative").iterdir())
-    assert "summary" in narrative and "recruitment" in narrative and len(narrative) == 12
+    assert "summary" in narrative and "recruitment" in narrative and len(narrative) == 13
     assert "{{ kpi." in (project / "narrative" / "recruitment.md").read_text()
     result = run("build", "--year", "2024", "--format", "md", "--out", project / "report",
                  "--config", project / "fosterreport.toml", cwd=project)

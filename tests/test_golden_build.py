@@ -55,7 +55,7 @@ def test_each_output_matches_its_golden_copy(texts, name):
 def test_each_chart_matches_its_golden_copy(texts):
     charts = {name: text for name, text in texts.items() if name.startswith("charts/")}
     stored = {name: text for name, text in stored_sample().items() if name.startswith("charts/")}
-    assert len(charts) == 4, sorted(charts)  # funnel, reasons, trend, providers
+    assert len(charts) == 14, sorted(charts)  # funnel, reasons, trend, providers; the 10 sparklines
     assert sorted(stored) == sorted(charts), "charts added or removed: run `python tests/regenerate_golden.py`"
     for name, svg in charts.items():
         if svg != stored[name]:
@@ -74,7 +74,7 @@ def test_the_golden_copy_is_the_sample_report():
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
     assert md.startswith("# Fostering Service Annual Report 2023/24\n")
     assert document["period"]["label"] == "2023/24" and len(document["kpis"]) >= 60
-    assert html.count('src="data:image/svg+xml;base64,(charts/chart-') == 4
+    assert html.count('src="data:image/svg+xml;base64,(charts/chart-') == 14  # 4 charts, 10 sparklines
 
 
 def test_split_charts_keeps_each_svg_and_says_where_it_went():
