@@ -8,6 +8,8 @@ All of them work on whole columns; none loops over records.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Callable, TypeVar
@@ -199,9 +201,10 @@ def count_figure(total, by: dict[str, dict[str, int]] | None = None,
 def count_cross(frame: pd.DataFrame, table: Cross, rows: str, columns: str) -> dict[str, dict[str, dict[str, int]]]:
     """``{table.name: {row key: {column key: rows of frame}}}``, every key of both present:
     columns ``rows`` and ``columns`` read as :func:`count_by` reads them."""
-    row_keys = codes_of(frame, rows, table.rows)
-    return {table.name: {key: count_by(frame[(row_keys == key).to_numpy()], columns, table.columns)
-                         for key in table.rows.keys}}
+    counted = Counter(zip(codes_of(frame, rows, table.rows).tolist(),
+                          codes_of(frame, columns, table.columns).tolist()))
+    return {table.name: {row: {column: counted.get((row, column), 0) for column in table.columns.keys}
+                         for row in table.rows.keys}}
 
 
 def median_figure(later: pd.Series, earlier: pd.Series) -> Figure:
