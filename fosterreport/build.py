@@ -25,6 +25,7 @@ from fosterreport.exceptions import UsageError
 from fosterreport.render.document import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
+    from fosterreport.render.printer import Printer
     from fosterreport.config import Config
     from fosterreport.context import ReportContext
     from fosterreport.kpis.results import KpiResults
@@ -93,7 +94,7 @@ def report_context(results: "KpiResults", extracts: "Extracts", config: "Config"
 
 def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config", out_dir: Path,
                    formats: Iterable[str] = DEFAULT_FORMATS,
-                   progress: Callable[[str], None] | None = None) -> BuildResult:
+                   progress: Callable[[str], None] | None = None, printer: "Printer | None" = None) -> BuildResult:
     """Every output rendered in memory (nothing written), through the one render path
     (:func:`fosterreport.render.document.render_document`)."""
     from fosterreport.render.document import render_document
@@ -101,7 +102,7 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
     formats = check_formats(formats)
     paths = output_paths(out_dir, results.period, formats)
     context = report_context(results, extracts, config)
-    rendered = render_document(context, config, formats, template="report", progress=progress)
+    rendered = render_document(context, config, formats, template="report", progress=progress, printer=printer)
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
     from fosterreport.kpis.export import to_json_text
 
@@ -136,10 +137,11 @@ def report_kpis(extracts: "Extracts", period: "Period", config: "Config", trend_
 def build_report_detailed(extracts: "Extracts", config: "Config", period: "Period", out_dir: Path | str,
                           formats: Iterable[str] = DEFAULT_FORMATS,
                           progress: Callable[[str], None] | None = None,
-                          trend_years: int | None = None) -> BuildResult:
+                          trend_years: int | None = None, printer: "Printer | None" = None) -> BuildResult:
     """:func:`build_report`, returning pages, stage timings and notices as well.
 
-    ``trend_years`` (``build --trend N``) overrides the config's ``[report] trend_years``."""
+    ``trend_years`` (``build --trend N``) overrides the config's ``[report] trend_years``;
+    a :class:`~fosterreport.render.printer.Printer` prints the PDF in its own process."""
     from fosterreport.render.write import check_folder, write_atomically
 
     formats = check_formats(formats)
@@ -151,7 +153,7 @@ def build_report_detailed(extracts: "Extracts", config: "Config", period: "Perio
     started = time.perf_counter()
     results = report_kpis(extracts, period, config, trend_years)
     computed = time.perf_counter() - started
-    result = render_outputs(results, extracts, config, Path(out_dir), formats, progress)
+    result = render_outputs(results, extracts, config, Path(out_dir), formats, progress, printer)
     result.timings = {"compute": computed, **result.timings}
     step("write")
     started = time.perf_counter()

@@ -95,6 +95,7 @@ def build(
     """Validate the extracts, compute the KPIs and write the report (HTML, PDF, Markdown) and kpis-<period>.json."""
     from fosterreport.build import build_report_detailed, check_formats
     from fosterreport.cli.app import load_checked, requested_period
+    from fosterreport.render.printer import Printer
 
     if region is not None:
         from fosterreport.cli.region import build_command
@@ -112,6 +113,9 @@ def build(
     else:
         formats = None
     progress = Progress(quiet, STAGES)
+    # WeasyPrint gets ready in a process of its own while the extracts load and the KPIs
+    # compute (see fosterreport/render/printer.py): started first, unless no PDF is asked for.
+    printer = Printer() if formats is None or "pdf" in formats else None
     try:
         progress.stage("load")
         settings, extracts = load_checked(data, config, strict=strict, quiet=quiet)
@@ -120,9 +124,11 @@ def build(
             formats = check_formats(settings.report.formats)
         period = choose_period(extracts, year, quarter, ytd, quiet, start, end)
         result = build_report_detailed(extracts, settings, period, out, formats, progress=progress.stage,
-                                       trend_years=trend)
+                                       trend_years=trend, printer=printer if "pdf" in formats else None)
     finally:
         progress.stop()
+        if printer is not None:
+            printer.close()
     if not quiet:
         for notice in result.notices:
             say(f"note: {notice}")

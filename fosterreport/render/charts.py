@@ -1,4 +1,5 @@
-"""Charts as SVG, drawn with matplotlib, with stable bytes.
+"""Charts as SVG (drawn directly, :mod:`fosterreport.render.svg_charts`) and as PNG for
+Word (drawn with matplotlib), with stable bytes.
 
 The report context describes each chart as a :class:`~fosterreport.context.ChartSpec`
 (kind, labels, numbers and the texts printed on them, already suppressed); this module
@@ -6,8 +7,9 @@ only draws. Every chart becomes an ``<img alt="…" src="data:image/svg+xml;base
 in the HTML: WeasyPrint 70 gives an ``/Alt`` to the PDF Figure of an ``img`` (not of
 an inline ``svg``), and its numbers are also in the table printed right after it.
 
-Word takes no SVG, so the same figures are also saved as PNG (:func:`render_png`) for
-the ``.docx``; both come from one figure function per kind (:func:`draw`).
+Word takes no SVG, so the same figures are also drawn as PNG (:func:`render_png`) for
+the ``.docx`` with matplotlib, in the same colours (:mod:`fosterreport.render.chart_style`);
+:func:`draw` also saves the regional report's funnel comparison as SVG.
 
 Stable bytes: ``svg.hashsalt`` is fixed (clip-path ids), no date metadata, text kept
 as text (``svg.fonttype = "none"``: smaller, faster to render, selectable), and no
@@ -20,16 +22,10 @@ import base64
 import io
 from typing import TYPE_CHECKING, Any, Callable
 
+from fosterreport.render.chart_style import BLUE, GREEN, GREY, INK, RED  # noqa: F401  (region.py takes them here)
+
 if TYPE_CHECKING:
     from fosterreport.context import ChartSpec
-
-#: Colours with at least 4.5:1 contrast against white (text and bar edges), so bars
-#: and their labels are readable; series are told apart by pattern and label as well.
-INK = "#0b0c0c"
-BLUE = "#1d70b8"
-GREEN = "#00703c"
-RED = "#b3261e"
-GREY = "#505a5f"
 
 RC = {
     "svg.hashsalt": "fosterreport",
@@ -161,8 +157,11 @@ KINDS = {"hbar": _hbar, "trend": _trend}
 
 
 def render_svg(spec: "ChartSpec") -> bytes:
-    """The chart's SVG bytes (same spec, same bytes)."""
-    return draw(KINDS[spec.kind], spec, "svg")
+    """The chart's SVG bytes (same spec, same bytes), drawn without matplotlib
+    (:mod:`fosterreport.render.svg_charts`): the HTML and PDF's copy."""
+    from fosterreport.render import svg_charts
+
+    return svg_charts.KINDS[spec.kind](spec)
 
 
 def render_png(spec: "ChartSpec") -> bytes:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 if TYPE_CHECKING:
     from fosterreport.config import Config
     from fosterreport.context import ChartSpec
+    from fosterreport.render.printer import Printer
 
 #: Every format a report can be rendered in, in the order they are rendered.
 FORMATS = ("html", "pdf", "md", "docx")
@@ -59,12 +60,15 @@ def chart_pngs(charts: Iterable["ChartSpec"]) -> dict[str, bytes]:
 
 
 def render_document(context: Any, config: "Config", formats: Iterable[str] = DEFAULT_FORMATS, *,
-                    template: str = "report", progress: Callable[[str], None] | None = None) -> Rendered:
+                    template: str = "report", progress: Callable[[str], None] | None = None,
+                    printer: "Printer | None" = None) -> Rendered:
     """Render ``context`` with ``<template>.html`` and ``<template>.md.j2`` in ``formats``.
 
     ``progress(stage)`` hears each stage as it starts: ``charts``, ``HTML``, ``PDF``,
     ``Markdown``, ``Word`` (the charts and the HTML are drawn for the PDF and Word too). Raises
     :class:`~fosterreport.exceptions.RenderError` naming the template or file at fault.
+    With a :class:`~fosterreport.render.printer.Printer`, the PDF is laid out there while
+    the Markdown and Word are rendered here (same bytes as in-process).
     """
     from fosterreport.render.html import render_html
     from fosterreport.render.markdown import render_markdown
@@ -86,13 +90,18 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
         if "html" in formats:
             rendered.outputs["html"] = html.encode("utf-8")
     if "pdf" in formats:
-        from fosterreport.render.pdf import render_pdf
-
         data_folder = config.resolve(config.data.path) if config.data.path else None
-        pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(
-            html, Path(config.base), excluded=(data_folder,) if data_folder else ()))
-        rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
-        rendered.outputs["pdf"] = pdf
+        excluded = (data_folder,) if data_folder else ()
+        if printer is not None:
+            step("PDF")
+            started = time.perf_counter()
+            printer.submit(html, Path(config.base), excluded)
+        else:
+            from fosterreport.render.pdf import render_pdf
+
+            pdf, rendered.pages, warnings = timed("PDF", lambda: render_pdf(html, Path(config.base), excluded=excluded))
+            rendered.notices.extend(f"PDF: {warning}" for warning in warnings)
+            rendered.outputs["pdf"] = pdf
     if "md" in formats:
         from fosterreport.render.safe_markdown import inert_markdown
 
@@ -105,4 +114,10 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
         docx, notices = timed("Word", lambda: render_docx(html, chart_pngs(context.charts)))
         rendered.notices.extend(f"Word: {notice}" for notice in notices)
         rendered.outputs["docx"] = docx
+    if "pdf" in formats and printer is not None:
+        pdf, rendered.pages, warnings = printer.result()
+        rendered.timings["PDF"] = time.perf_counter() - started  # (the Markdown and Word meanwhile)
+        rendered.notices[:0] = [f"PDF: {warning}" for warning in warnings]
+        rendered.outputs = {kind: (pdf if kind == "pdf" else rendered.outputs[kind]) for kind in FORMATS
+                            if kind == "pdf" or kind in rendered.outputs}
     return rendered
