@@ -150,7 +150,9 @@ def test_title_author_language_and_dates_in_the_properties(built):
 
 def test_no_empty_paragraph_and_page_numbers_in_the_footer(built):
     document = built["docx"]
-    empty = [i for i, p in enumerate(document.paragraphs) if not p.text.strip() and not _has_picture(p)]
+    # (a section break is Word's empty paragraph carrying the section's properties)
+    empty = [i for i, p in enumerate(document.paragraphs)
+             if not p.text.strip() and not _has_picture(p) and not p._p.xpath("./w:pPr/w:sectPr")]
     assert empty == []
     footer = document.sections[0].footer.paragraphs[0]._p
     assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
@@ -256,3 +258,26 @@ def test_libreoffice_converts_it_to_pdf_without_errors(built, tmp_path):
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Table 1: Fostering households" in _words(text) and "Appendix B" in text
     assert reader.metadata.title == built["docx"].core_properties.title
+
+
+def test_the_month_by_month_section_is_a_landscape_section_of_its_own(built):
+    from docx.enum.section import WD_ORIENT
+
+    sections = built["docx"].sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert sections[1].page_width > sections[1].page_height
+    # the section break that starts the landscape pages comes right before the section's heading
+    body = list(built["docx"].element.body.iterchildren())
+    breaks = [index for index, element in enumerate(body) if element.xpath("./w:pPr/w:sectPr")]
+    assert len(breaks) == 2
+    heading = body[breaks[0] + 1].xpath("string(.)")
+    assert heading.endswith("Month by month")
+    landscape_text = " ".join(element.xpath("string(.)") for element in body[breaks[0] + 1:breaks[1] + 1])
+    assert "Monthly performance, Oct 2023 to Mar 2024" in landscape_text
+    assert "Recruitment by month, 2023/24" in landscape_text and "Performance scorecard" not in landscape_text
+
+
+def test_a_sparkline_is_its_line_of_characters_held_together_in_word(built):
+    spark = built["html"].xpath('//img[@class="spark"]')[0].get("data-text")
+    text = "\n".join(cell.text for table in built["docx"].tables for row in table.rows for cell in row.cells)
+    assert "\u2060".join(spark) in text

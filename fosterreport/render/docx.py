@@ -81,6 +81,8 @@ class Builder:
         self.pending: list[str] = []  # bookmarks waiting for the next paragraph
         self.next_mark = 1
         self.break_before = False
+        #: The width tables are laid out across, in inches (a landscape section's is wider).
+        self.text_width = wordml.TEXT_WIDTH_INCHES
 
     # -- paragraphs and runs ---------------------------------------------------------
     def paragraph(self, box, pieces: list, style: str | None = None, *, align=None):
@@ -195,8 +197,26 @@ class Builder:
         elif tag == "pre":
             self.paragraph(box, [BREAK if line is None else Piece(line, {"mono": True})
                                  for line in _lines(element.text_content())])
+        elif tag == "section" and "section-months" in element.classes:
+            self.landscape(lambda: self.blocks(element, box))
         else:  # div, section, main, header, footer, figure, li outside a list…
             self.blocks(element, box)
+
+    def landscape(self, work) -> None:
+        """``work`` on landscape pages of their own, as the PDF prints the month-by-month
+        section (``@page months`` in report.css), then portrait again."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Cm
+
+        from fosterreport.render.wordml import LANDSCAPE_WIDTH_INCHES, TEXT_WIDTH_INCHES
+
+        for orientation, width, height, text in ((WD_ORIENT.LANDSCAPE, 29.7, 21, LANDSCAPE_WIDTH_INCHES),
+                                                 (WD_ORIENT.PORTRAIT, 21, 29.7, TEXT_WIDTH_INCHES)):
+            section = self.document.add_section(WD_SECTION.NEW_PAGE)
+            section.orientation, section.page_width, section.page_height = orientation, Cm(width), Cm(height)
+            self.text_width = text
+            if orientation == WD_ORIENT.LANDSCAPE:
+                work()
 
     def runs(self, element, href: str | None = None) -> list:
         pieces: list = []
@@ -270,8 +290,8 @@ class Builder:
         from fosterreport.render.wordml import TEXT_WIDTH_INCHES
 
         src, alt = image.get("src", ""), image.get("alt", "")
-        if "spark" in image.get("class", "").split():  # a sparkline: its line in characters
-            self.paragraph(box, [Piece(image.get("data-text", ""))])
+        if "spark" in image.get("class", "").split():  # a sparkline: its line in characters, kept whole
+            self.paragraph(box, [Piece("\u2060".join(image.get("data-text", "")))])
             return
         data = self.pngs.get(src)
         if data is None and re.match(r"data:image/(png|jpeg|gif);base64,", src):

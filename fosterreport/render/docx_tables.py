@@ -76,7 +76,6 @@ def add_table(builder, table, box) -> None:
     from docx.shared import Inches
 
     from fosterreport.render import wordml
-    from fosterreport.render.wordml import TEXT_WIDTH_INCHES
 
     caption = table.find("caption")
     if caption is not None:
@@ -103,7 +102,7 @@ def add_table(builder, table, box) -> None:
     word.style = builder.document.styles["Table Grid"]
     word.autofit = False
 
-    widths = column_widths(placed, columns, Inches(TEXT_WIDTH_INCHES))
+    widths = column_widths(placed, columns, Inches(builder.text_width))
     for index, column in enumerate(word.columns):
         column.width = widths[index]
     for r, c, down, across, cell in placed:

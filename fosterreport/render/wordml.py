@@ -21,6 +21,8 @@ from docx.shared import Pt, RGBColor
 
 #: Text width of an A4 page with 2 cm margins, in inches (the charts are drawn 6.5 wide).
 TEXT_WIDTH_INCHES = 6.69
+#: The same across a landscape page (29.7 cm less 2 cm margins): the month-by-month section's.
+LANDSCAPE_WIDTH_INCHES = 10.12
 INK = RGBColor(0x0B, 0x0C, 0x0C)
 LINK = RGBColor(0x1D, 0x70, 0xB8)
 FONT = "Arial"
