@@ -134,6 +134,13 @@ class Period:
         return f"{format_date(self.start)} to {format_date(self.end)}"
 
     @property
+    def before_words(self) -> str:
+        """When the previous period's figure on a day is from, in words: "a year earlier",
+        or for a custom period (whose previous one ends the day before it starts) "on 31
+        August 2023"."""
+        return f"on {format_date(self.previous().end)}" if self.custom else "a year earlier"
+
+    @property
     def start_snapshot(self) -> date:
         """The day before the period: the "start" of snapshot KPIs."""
         return self.start - timedelta(days=1)

@@ -7,6 +7,7 @@ The embedded sample covers 1 April 2016 to 31 March 2024."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -186,3 +187,22 @@ def test_build_from_to_a_financial_year_writes_the_year_report(tmp_path):
     assert custom.exit_code == year.exit_code == 0, custom.output
     for name in ("fostering-report-2023-24.md", "kpis-2023-24.json"):
         assert (tmp_path / "custom" / name).read_bytes() == (tmp_path / "year" / name).read_bytes()
+
+
+def test_the_default_summary_narrative_says_when_the_previous_figure_is_from(tmp_path):
+    """A pilot's previous period ends the day before it starts: "a year earlier" would be
+    wrong, so the starter narrative's {{ period.before }} says the day."""
+    from typer.testing import CliRunner
+
+    from fosterreport.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(tmp_path / "p"), "--sample", "--quiet"]).exit_code == 0
+    for args, words in ((["--year", "2024"], "a year earlier"),
+                        (["--from", "2023-01-01", "--to", "2023-12-31"], "on 31 December 2022")):
+        out = tmp_path / "out" / words.replace(" ", "-")
+        result = runner.invoke(app, ["build", *args, "--format", "md", "--quiet", "--out", str(out),
+                                     "--config", str(tmp_path / "p" / "fosterreport.toml")])
+        assert result.exit_code == 0, result.output
+        summary = next(out.glob("*.md")).read_text(encoding="utf-8").split("## 2.", 1)[0]
+        assert re.search(r"fostering households \(\d+ " + words + r"\)", summary), words

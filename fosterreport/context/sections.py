@@ -88,7 +88,7 @@ Recommendation: Members of the {{ committee }} are asked to note the content of 
 
 The Fostering Services (England) Regulations 2011 and National Minimum Standard 25.7 require written reports on the management, outcomes and financial state of the fostering service. This report covers {{ period.in_words }}.
 
-On {{ period.end }} the service had {{ kpi.households_end }} fostering households ({{ kpi.households_end.previous }} a year earlier). During {{ period.label }} it approved {{ kpi.approvals }} households and {{ kpi.deregistrations }} were deregistered.
+On {{ period.end }} the service had {{ kpi.households_end }} fostering households ({{ kpi.households_end.previous }} {{ period.before }}). During {{ period.label }} it approved {{ kpi.approvals }} households and {{ kpi.deregistrations }} were deregistered.
 """),
     ReportSection(
         "households", "Households and places",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from fosterreport.context.model import Section
 from fosterreport.context.tables import TableBuilder
-from fosterreport.formatting import format_date
 
 
 def summary(s: Section, t: TableBuilder) -> None:
@@ -25,8 +24,7 @@ def summary(s: Section, t: TableBuilder) -> None:
         if card:
             s.cards.append(card)
     if f.has("households_end"):
-        # a custom period's previous one ends the day before it starts, not a year before it ends
-        earlier = f"on {format_date(t.period.previous().end)}" if t.period.custom else "a year earlier"
+        earlier = t.period.before_words
         s.facts.append(
             f"On {t.end_words} the service had {f.text('households_end')} fostering households, "
             f"against {f.text('households_end', 'previous')} {earlier}: {f.text('approvals')} were "

@@ -125,8 +125,7 @@ class RegionReport:
         #: A trend of financial years, or of same-length periods before a custom one.
         self.year_heading = "Period" if region.period.custom else "Financial year"
         #: When the previous figures are from: a year earlier, or the end of the period before a custom one.
-        self.earlier = (f"on {format_date(region.period.previous().end)}" if region.period.custom
-                        else "a year earlier")
+        self.earlier = region.period.before_words
         from fosterreport.context import Figures
 
         #: The regional figures as report text, withheld by the region's threshold: the

@@ -298,10 +298,11 @@ class CodePlaceholder(_Strict):
 
 
 class PeriodView(_Strict):
-    """``period``: ``label`` (2022/23), ``in_words``, ``end`` (31 March 2023), ``previous``."""
+    """``period``: ``label`` (2022/23), ``in_words``, ``end`` (31 March 2023), ``previous``,
+    ``before`` ("a year earlier", or "on 31 August 2023" before a custom period)."""
 
-    __slots__ = ("label", "in_words", "end", "start", "previous")
-    _fields = ("label", "in_words", "end", "start", "previous")
+    __slots__ = ("label", "in_words", "end", "start", "previous", "before")
+    _fields = ("label", "in_words", "end", "start", "previous", "before")
 
     def __init__(self, period):
         object.__setattr__(self, "label", period.label)
@@ -309,6 +310,7 @@ class PeriodView(_Strict):
         object.__setattr__(self, "end", format_date(period.end))
         object.__setattr__(self, "start", format_date(period.start))
         object.__setattr__(self, "previous", period.previous().label)
+        object.__setattr__(self, "before", period.before_words)
 
     def _path(self) -> str:
         return "period"
