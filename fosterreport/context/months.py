@@ -25,7 +25,7 @@ from fosterreport.context.figures import format_value
 from fosterreport.context.model import Cell, Row, Section, Table
 from fosterreport.context.recruitment import FUNNEL
 from fosterreport.context.tables import TableBuilder
-from fosterreport.context.words import lower_first
+from fosterreport.context.words import join_words, lower_first
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_direction
 from fosterreport.kpis.comparison import direction, rag
 
@@ -172,8 +172,6 @@ def sparkline(shown: list[float | None], unit: str) -> Cell:
 
 
 def _names(t: TableBuilder, ids: list[str]) -> str:
-    from fosterreport.context.words import join_words
-
     return join_words([lower_first(t.f.label(kpi_id)) for kpi_id in ids])
 
 
