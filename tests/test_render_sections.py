@@ -182,7 +182,7 @@ def test_adding_a_section_takes_only_its_registry_entry(tmp_path, monkeypatch):
     section = html_section(html, "walks")
     assert '<h2 id="s-walks-h">13. Foster walks</h2>' in section
     assert "We walked 46 times." in section and "There were 46 walks in 2022/23." in section
-    assert "Table 37: Walks, 2022/23" in section
+    assert "Table 36: Walks, 2022/23" in section
     assert '<li><a href="#s-walks">13. Foster walks</a></li>' in html
     assert "## 13. Foster walks\n\nWe walked 46 times.\n\nThere were 46 walks in 2022/23." in md
     assert "- [13. Foster walks](#13-foster-walks)\n" in md.split("## Contents")[1]

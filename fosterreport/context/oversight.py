@@ -25,8 +25,10 @@ def panel(s: Section, t: TableBuilder) -> None:
         f"{t.one('inquorate_sittings', 'sitting was', 'sittings were')} inquorate.")
     s.add("items", t.breakdown_table("panel-items", f"Summary of panel business, {t.period.in_words}",
                                         "panel_items", "item_type", header="Items at panel"))
-    s.add("outcomes", t.breakdown_table("panel-outcomes", f"Panel items by outcome, {t.label}",
-                                           "panel_items", "outcome", header="Outcome"))
+    # Medway's panel business table: each kind of item with its outcomes (the total row is
+    # the items by outcome)
+    s.add("outcomes", t.cross_table("panel-outcomes", f"Panel items by outcome, {t.label}", "panel_items",
+                                    "item_type/outcome", header="Items at panel"))
     s.add("measures", t.measures_table("panel-measures", f"Panel sittings, {t.label}",
                                           ["panel_sittings", "panel_items", "inquorate_sittings"]))
 
