@@ -46,6 +46,18 @@ def pytest_configure_node(node):
     node.workerinput["terminal_size"] = {name: os.environ.get(name) for name in TERMINAL_SIZE}
 
 
+#: The modules that take longest (each builds PDFs or a region), collected first so that
+#: xdist hands them out first and the run does not end waiting on one of them alone.
+LONGEST_FIRST = ("test_region_build.py", "test_hardening_determinism.py", "test_hardening_security.py",
+                 "test_hardening_privacy.py", "test_build.py", "test_hostile_render.py",
+                 "test_render_furniture.py", "test_render_docx.py", "test_render_accessibility.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module's order kept
+
+
 @pytest.fixture(scope="session")
 def sample_outputs(tmp_path_factory) -> dict[str, bytes]:
     """Each file of ``fosterreport build --year 2024 --format html,md`` of the embedded
