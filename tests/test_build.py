@@ -58,13 +58,18 @@ def test_writes_the_three_formats_and_the_json(built):
     assert data["period"]["label"] == "2023/24" and "households_end" in data["kpis"]
 
 
-def test_pdf_text_carries_the_key_figures(built):
+@pytest.fixture(scope="module")
+def pdf_text(built) -> str:
+    """The text of the module's PDF, extracted once (pypdf is slow) for the tests that read it."""
     from pypdf import PdfReader
 
+    return "\n".join(page.extract_text() for page in PdfReader(built["paths"]["pdf"]).pages)
+
+
+def test_pdf_text_carries_the_key_figures(built, pdf_text):
     paths = built["paths"]
     kpis = json.loads(paths["json"].read_text(encoding="utf-8"))["kpis"]
-    text = "\n".join(page.extract_text() for page in PdfReader(paths["pdf"]).pages)
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", pdf_text)
     assert "Fostering Service Annual Report 2023/24" in text
     assert "1 April 2023 to 31 March 2024" in text
     for kpi_id in ("households_end", "approvals", "deregistrations", "enquiries", "approved_places_end",
@@ -141,19 +146,17 @@ def _ids_in_sample() -> set[str]:
     return found
 
 
-def _texts(paths: dict[str, Path]) -> dict[str, str]:
-    from pypdf import PdfReader
-
+def _texts(paths: dict[str, Path], pdf_text: str) -> dict[str, str]:
     texts = {name: paths[name].read_text(encoding="utf-8") for name in ("html", "md", "json")}
     texts["html"] = re.sub(r'src="data:[^"]*"', "", texts["html"])  # base64 is not text
-    texts["pdf"] = "\n".join(page.extract_text() for page in PdfReader(paths["pdf"]).pages)
+    texts["pdf"] = pdf_text
     return texts
 
 
-def test_no_household_child_carer_or_case_id_appears_in_any_output(built):
+def test_no_household_child_carer_or_case_id_appears_in_any_output(built, pdf_text):
     ids = _ids_in_sample()
     assert len(ids) > 1000
-    for name, text in _texts(built["paths"]).items():
+    for name, text in _texts(built["paths"], pdf_text).items():
         tokens = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
         leaked = sorted(ids & tokens)
         assert not leaked, f"{name}: {leaked[:10]}"

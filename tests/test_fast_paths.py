@@ -8,6 +8,7 @@ files parsed on threads with problems in every column).
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from datetime import date, timedelta
@@ -158,6 +159,10 @@ def test_is_in_and_index_in_are_the_pandas_ones():
     assert is_in(values, known.iloc[:0]).tolist() == [False] * len(values)
 
 
+# 50 seeded random councils in the default run, 150 with ``pytest --fuzz-long``
+TIMELINESS_CASES = 150 if os.environ.get("FOSTERREPORT_FUZZ", "").lower() == "long" else 50
+
+
 def reference_supervision_timeliness(households, supervision, period, interval):
     """The pandas formulation the numpy one replaced, kept as the reference."""
     start, end = stamp(period.start), stamp(period.end)
@@ -186,7 +191,7 @@ def test_supervision_timeliness_is_the_pandas_formulation():
     def day():
         return pd.NaT if rng.random() < 0.1 else pd.Timestamp(2019, 1, 1) + pd.Timedelta(days=rng.randrange(2200))
 
-    for _ in range(150):
+    for _ in range(TIMELINESS_CASES):
         size = rng.randrange(0, 30)
         households = pd.DataFrame({
             "household_id": pd.array([f"H{rng.randrange(40)}" if rng.random() > 0.05 else None for _ in range(size)],

@@ -22,13 +22,13 @@ import json
 
 import pytest
 
-from golden_files import SAMPLE, SAMPLE_OUTPUTS, build_sample, diff, regenerating, sample_texts, split_charts, \
+from golden_files import SAMPLE, SAMPLE_OUTPUTS, diff, regenerating, sample_texts, split_charts, \
     stored_sample, write_sample
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_sample(tmp_path_factory.mktemp("sample-build"))
+def built(sample_outputs):
+    return sample_outputs
 
 
 @pytest.fixture(scope="module")

@@ -66,6 +66,7 @@ def locales(tmp_path_factory):
     return {name: _locale(name, folder) for name in ("en_GB.UTF-8", "de_DE.UTF-8")}
 
 
+@pytest.mark.slow  # two whole builds with the PDF, each in a fresh process, one after the other
 def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tmp_path, locales):
     project = tmp_path / "project"
     # the sample's extracts as the project's own data (the child processes may import the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -78,7 +79,13 @@ periods = st.builds(
     lambda year, quarter, ytd: make_period(year, quarter, ytd and quarter is not None),
     st.integers(2019, 2024), st.one_of(st.none(), st.integers(1, 4)), st.booleans())
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The default run (and CI) takes the same 20 examples every time (derandomised, so a failure
+# is the same failure on every machine); ``pytest --fuzz-long`` (FOSTERREPORT_FUZZ=long)
+# draws 500 fresh ones per property.
+LONG = os.environ.get("FOSTERREPORT_FUZZ", "").lower() == "long"
+FAST = settings(max_examples=500 if LONG else 20, deadline=None, derandomize=not LONG,
+                database=settings.default.database if LONG else None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST

@@ -1,8 +1,11 @@
-"""``build --region`` on a 12-council region from the sample generator, like the North East hub.
+"""``build --region`` on a region from the sample generator.
 
-The region is generated once per session (three years of history, small councils) and
-built in all formats once, in parallel; the other builds use Markdown and HTML only, to
-keep the suite fast. The serial build must give the same bytes as the parallel one.
+The build tests use a three-council region (three years of history, small councils),
+generated once per session and built in all formats once, in parallel: every format of
+every council and of the regional report, without the cost of thirteen PDFs. The other
+builds use Markdown and HTML only, to keep the suite fast. The serial build must give the
+same bytes as the parallel one. A twelve-council region, the size of the North East hub,
+is compared without rendering (``kpis --region``), so that its size stays tested.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import re
 import shutil
 import statistics
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -37,8 +41,14 @@ def run(*args):
 @pytest.fixture(scope="session")
 def sample_region(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("north-east") / "hub"
-    generate_sample(folder, authorities=12, seed=7, years=3, households=60)
+    generate_sample(folder, authorities=3, seed=7, years=3, households=60)
     return folder
+
+
+@pytest.fixture(scope="module")
+def broken_key(sample_region) -> str:
+    """The council whose households extract the broken-council test spoils (the second)."""
+    return discover_councils(sample_region)[1].key
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +62,31 @@ def files_under(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_twelve_council_reports_and_a_regional_report_in_every_format(full_build, sample_region):
+def test_three_council_reports_and_a_regional_report_in_every_format(full_build, sample_region):
     result, out = full_build
     assert result.exit_code == 0, result.output
     councils = [c.key for c in discover_councils(sample_region)]
-    assert len(councils) == 12
+    assert len(councils) == 3
     assert sorted(p.name for p in out.iterdir()) == sorted(councils + ["region"])
     for key in councils:
         assert sorted(p.name for p in (out / key).iterdir()) == FILES
     assert sorted(p.name for p in (out / "region").iterdir()) == REGIONAL
-    assert "Built 12 of 12 council reports" in result.stderr and "Regional report (" in result.stderr
+    assert "Built 3 of 3 council reports" in result.stderr and "Regional report (" in result.stderr
+
+
+def test_a_twelve_council_region_is_compared_council_by_council(tmp_path):
+    hub = tmp_path / "hub"
+    generate_sample(hub, authorities=12, seed=7, years=3, households=60)
+    result = run("kpis", "--region", hub, "--year", "2024", "--format", "json", "--quiet")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    councils = [c.key for c in discover_councils(hub)]
+    assert len(councils) == 12 and len(set(councils)) == 12
+    assert [c["id"] for c in document["councils"]] == councils
+    assert all(c["status"] == "ok" for c in document["councils"])
+    enquiries = document["kpis"]["enquiries"]
+    assert sorted(enquiries["councils"]) == sorted(councils)
+    assert enquiries["region"]["value"] == sum(f["value"] for f in enquiries["councils"].values())
 
 
 def test_the_regional_report_is_accessible_and_tagged(full_build):
@@ -102,28 +127,29 @@ def test_a_serial_build_gives_the_same_bytes_as_the_parallel_one(full_build, sam
                  "--workers", "1", "--quiet")
     assert result.exit_code == 0, result.output
     serial = files_under(tmp_path)
-    assert len(serial) == 12 * 3 + 3
+    assert len(serial) == 3 * 3 + 3
     assert {name: data for name, data in files_under(parallel).items() if name in serial} == serial
 
 
-def test_one_broken_council_fails_alone_and_the_run_exits_1(sample_region, tmp_path):
+def test_one_broken_council_fails_alone_and_the_run_exits_1(sample_region, broken_key, tmp_path):
     region = tmp_path / "hub"
     shutil.copytree(sample_region, region)
-    broken = sorted((region / "council-05-ferndale").glob("[Hh]ouseholds.*"))[0]
+    name = tomllib.loads((region / broken_key / "fosterreport.toml").read_text(encoding="utf-8"))["authority"]["name"]
+    broken = sorted((region / broken_key).glob("[Hh]ouseholds.*"))[0]
     broken.write_text(broken.read_text(encoding="utf-8") + "garbage\n", encoding="utf-8")
     result = run("build", "--region", region, "--year", "2024", "--format", "md", "--out", tmp_path / "out")
     assert result.exit_code == exitcodes.INVALID_DATA
-    assert "council-05-ferndale (Royal Borough of Ferndale): not built: the extracts are invalid" in result.stderr
-    assert "ragged-row" in result.stderr and "Built 11 of 12 council reports" in result.stderr
+    assert f"{broken_key} ({name}): not built: the extracts are invalid" in result.stderr
+    assert "ragged-row" in result.stderr and "Built 2 of 3 council reports" in result.stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert len(written) == 12 and "council-05-ferndale" not in written and "region" in written
+    assert len(written) == 3 and broken_key not in written and "region" in written
     document = json.loads((tmp_path / "out" / "region" / "region-kpis-2023-24.json").read_text(encoding="utf-8"))
     failed = [c for c in document["councils"] if c["status"] != "ok"]
-    assert [(c["id"], c["status"], c["errors"]) for c in failed] == [("council-05-ferndale", "invalid", 1)]
+    assert [(c["id"], c["status"], c["errors"]) for c in failed] == [(broken_key, "invalid", 1)]
     assert failed[0]["problems"][0]["rule"] == "ragged-row"
-    assert all("council-05-ferndale" not in kpi["councils"] for kpi in document["kpis"].values())
+    assert all(broken_key not in kpi["councils"] for kpi in document["kpis"].values())
     text = (tmp_path / "out" / "region" / "regional-report-2023-24.md").read_text(encoding="utf-8")
-    assert "| Royal Borough of Ferndale (`council-05-ferndale`) | Not built: extracts invalid |" in text
+    assert f"| {name} (`{broken_key}`) | Not built: extracts invalid |" in text
     assert "Councils not built: their problems by file and rule" in text
 
 

@@ -157,8 +157,15 @@ def _pieces(built, tree):
     return pages
 
 
-def test_page_headers_and_footers_are_artifacts(built, tree):
-    pages = _pieces(built, tree)
+@pytest.fixture(scope="module")
+def pieces(built, tree):
+    """:func:`_pieces` of the module's PDF, read once (pypdf's text walk is slow) for the
+    three tests that only read it."""
+    return _pieces(built, tree)
+
+
+def test_page_headers_and_footers_are_artifacts(pieces):
+    pages = pieces
     count = len(pages)
     assert count > 8
     for number, (_, pieces) in enumerate(pages, start=1):
@@ -201,8 +208,8 @@ def test_links_are_described_by_their_words_not_a_fragment_id(built, tree):
     assert [c for c in contents if c in ids] == []
 
 
-def test_a_table_running_on_is_named_continued_at_the_top_of_the_next_page(built, tree):
-    pages = _pieces(built, tree)
+def test_a_table_running_on_is_named_continued_at_the_top_of_the_next_page(pieces):
+    pages = pieces
     first_page = {}  # caption -> page it starts on
     for number, (_, pieces) in enumerate(pages, start=1):
         for kind, words, _ in pieces:
@@ -216,8 +223,8 @@ def test_a_table_running_on_is_named_continued_at_the_top_of_the_next_page(built
         assert first_page.get(caption, number) < number, (number, words)
 
 
-def test_no_page_is_left_half_empty_except_before_an_appendix(built, tree):
-    pages = _pieces(built, tree)
+def test_no_page_is_left_half_empty_except_before_an_appendix(pieces):
+    pages = pieces
     appendix_starts = {number for number, (_, pieces) in enumerate(pages, start=1)
                        if any(kind == "tagged" and words.startswith("Appendix ") and ":" in words
                               for kind, words, _ in pieces[:3])}

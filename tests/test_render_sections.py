@@ -78,12 +78,9 @@ def test_the_registry_names_real_extracts_and_kpis():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    result = runner.invoke(app, ["build", "--year", "2024", "--format", "html,md", "--out", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    return ((out / "fostering-report-2023-24.html").read_text(encoding="utf-8"),
-            (out / "fostering-report-2023-24.md").read_text(encoding="utf-8"))
+def sample(sample_outputs):
+    return (sample_outputs["fostering-report-2023-24.html"].decode("utf-8"),
+            sample_outputs["fostering-report-2023-24.md"].decode("utf-8"))
 
 
 def test_the_sample_reports_sections_are_the_registrys_in_order(sample):
