@@ -111,7 +111,7 @@ for council in rc.discover_councils(region):  # as in a build: the report's KPIs
     outcomes.append(rc.compute_council(loaded, period, trend, report=True))
 best = {}
 with tempfile.TemporaryDirectory() as out:
-    for attempt in range(3):  # the first warms imports, fonts and caches
+    for attempt in range(2):  # the first warms imports, fonts and caches
         times = {}
         began, cpu = time.perf_counter(), time.process_time()
         results = compare(rc.region_name(region, config), outcomes, period, config, trend=trend)
