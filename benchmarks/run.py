@@ -24,6 +24,9 @@ data with fixed seeds):
 * **Parallel builds**: several councils' reports built with 1 and then 2 worker
   processes, through the region build when the CLI has one, else a small
   ``ProcessPoolExecutor`` harness calling ``build_report``.
+* **Region scaling** (``benchmarks/region_scaling.py``): a generated 12-council region
+  built with 1 and 2 workers beside the sum of its councils' own fresh-process builds,
+  and the regional report alone.
 
 Each measurement runs in its own subprocess, so peaks do not mix. Peak memory is the
 child's peak resident set size, ``VmHWM`` read from ``/proc/self/status`` inside the
@@ -55,6 +58,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import load as load_bench  # noqa: E402  (benchmarks/load.py: the 1M-row generator and its measurements)
+import region_scaling  # noqa: E402  (benchmarks/region_scaling.py: issue 15's region goal)
 
 YEAR = 2024
 PEAK_ENV = "FOSTERREPORT_BENCH_PEAK"
@@ -561,6 +565,9 @@ def run(args) -> str:
     if regional:
         note("pages: WeasyPrint alone on the regional report")
         results["regional_pdf"] = measure("weasyprint", html=str(regional[0]), repeat=2)
+    note("region scaling")
+    results["region_scaling"] = region_scaling.measure_region_scaling(work / "region-scaling", 1 if quick else 2,
+                                                                      note=note)
     results["load_after"] = _load_avg()
     results["seconds"] = time.perf_counter() - began
     busy_after = _machine_busy()
@@ -713,6 +720,9 @@ def report(r: dict) -> str:
             lines.append(f"| {label} | {got['pages']} | {got['html_bytes'] / 1000:.0f} | {_s(got['seconds'])} "
                          f"| {_s(got['cpu_seconds'])} | {got['seconds'] / got['pages']:.3f} | {_mb(got['peak_mb'])} |")
 
+    if "region_scaling" in r:
+        lines += ["", *region_scaling.report_lines(r["region_scaling"])]
+
     cli = one["kpis_cli"]
     goals = [
         ("`kpis` on one council ≤ 1.5× `import pandas`", f"{cli['seconds']:.3f} s vs {imp['seconds']:.3f} s = "
@@ -734,6 +744,7 @@ def report(r: dict) -> str:
          f"{_x(one['build_cli']['seconds'], one['weasyprint_cold']['seconds'])}", mb["ratio"] <= 1.3),
         ("builds on 2 cores ≥ 1.7× one", f"{w1['seconds']:.1f} s vs {w2['seconds']:.1f} s = "
          f"{w1['seconds'] / w2['seconds']:.2f}×", w1["seconds"] / w2["seconds"] >= 1.7),
+        *(region_scaling.goals(r["region_scaling"]) if "region_scaling" in r else []),
     ]
     lines += ["", "## Goals (issue 5)", "", "| goal | measured | met |", "| --- | --- | --- |"]
     lines += [f"| {goal} | {figure} | {'yes' if met else '**no**'} |" for goal, figure, met in goals]

@@ -10,7 +10,9 @@ with one worker per core, split into jobs (:class:`Jobs`) so that no core waits:
 3. the regional PDF (the longest single job) as soon as a worker is free, then the
    remaining councils' PDFs, largest council first.
 
-Workers send back figures and rendered text, never records. Output never depends on
+Workers send back figures and rendered text, never records. On Linux the workers are forked
+after this process has imported what their jobs need (:data:`BUILD_MODULES`), so that the
+imports are done once, not once per worker and again here. Output never depends on
 which worker finished first: outcomes are kept in folder order, the regional figures are
 computed from all of them at once, and each report depends on its own council's files
 alone and is written atomically, its PDF with the rest. ``workers=1`` runs the same jobs
@@ -23,7 +25,9 @@ The regional report is rendered as a council's is, through the one render path
 
 from __future__ import annotations
 
+import gc
 import heapq
+import importlib
 import multiprocessing
 import os
 import sys
@@ -60,10 +64,35 @@ def _size(folder: Path) -> int:
 
 def _context():
     """``fork`` where it is the platform's safe default (Linux: workers start in
-    milliseconds); ``spawn`` elsewhere (macOS, Windows). No thread is running when the
-    pool forks (all workers start at its first job): the CLI's region progress is plain
-    lines, not a progress bar with its refresh thread."""
+    milliseconds, with this process's imports: :func:`_preload`); ``spawn`` elsewhere
+    (macOS, Windows). No Python thread is running when the pool forks (all workers start
+    at its first job): the CLI's region progress is plain lines, not a progress bar with
+    its refresh thread. (numpy's BLAS and Arrow keep idle native pools, which register
+    their own fork handlers.)"""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+#: What a council's run imports (loading, KPIs); a build also its report's (charts, HTML,
+#: Markdown, the PDF engine). Imported here once before the pool forks, so that every
+#: worker starts with them instead of importing them again (about 2 s of CPU each, on the
+#: region's critical path while no worker has a job), and this process has them already
+#: for the comparison and the regional report.
+LOAD_MODULES = ("fosterreport.records",)
+COMPUTE_MODULES = (*LOAD_MODULES, "fosterreport.kpis.engine", "fosterreport.build")
+BUILD_MODULES = (*COMPUTE_MODULES, "fosterreport.context", "fosterreport.render.charts", "fosterreport.render.html",
+                 "fosterreport.render.markdown", "fosterreport.render.safe_markdown", "fosterreport.render.write",
+                 "fosterreport.kpis.export", "fosterreport.render.pdf", "weasyprint", "matplotlib.figure",
+                 "matplotlib.backends.backend_svg", "jinja2.sandbox")
+
+
+def _preload(modules: Iterable[str]) -> None:
+    """Import ``modules`` before the pool forks its workers (``fork`` only: a ``spawn``ed
+    worker starts afresh), then move everything imported out of the collector's way
+    (:func:`gc.freeze`), so that a worker's collections neither scan nor copy the pages
+    it shares with this process. (This process unfreezes once its workers have started.)"""
+    for name in modules:
+        importlib.import_module(name)
+    gc.freeze()
 
 
 class Jobs:
@@ -76,11 +105,16 @@ class Jobs:
     everything runs here, in the same order.
     """
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, preload: Iterable[str] = ()):
         self.workers = max(1, workers)
         self.pool = None
         if self.workers > 1:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+            context = _context()
+            if context.get_start_method() == "fork":
+                _preload(preload)
+                self.frozen = True
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.frozen = False
         self.ready: list = []
         self.running: dict = {}
         self.deferred: list[Callable[[], None]] = []
@@ -110,6 +144,9 @@ class Jobs:
                 while self.ready and len(self.running) < limit:
                     _, _, function, argument, then = heapq.heappop(self.ready)
                     self.running[self.pool.submit(function, argument)] = then
+                if self.frozen:  # (a forking pool starts all its workers at its first job)
+                    gc.unfreeze()
+                    self.frozen = False
                 if self.deferred:
                     self.deferred.pop(0)()
                     continue
@@ -117,6 +154,8 @@ class Jobs:
                 for future in finished:
                     self.running.pop(future)(future.result())
         except BaseException:
+            if self.frozen:
+                gc.unfreeze()
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -132,7 +171,9 @@ def run_councils(tasks: list[CouncilTask], workers: int | None = None, progress:
     ``after(outcomes, jobs)`` runs once every council's figures are in, and may add jobs.
     ``progress`` hears of each council once its report is written (or it has failed).
     """
-    jobs = Jobs(workers or default_workers())
+    builds = any(task.out is not None for task in tasks)
+    computes = any(task.period is not None for task in tasks)
+    jobs = Jobs(workers or default_workers(), BUILD_MODULES if builds else COMPUTE_MODULES if computes else LOAD_MODULES)
     outcomes: list[CouncilOutcome | None] = [None] * len(tasks)
     sizes = [_size(task.council.folder) for task in tasks]
     counter = {"figures": 0, "done": 0}
