@@ -162,3 +162,24 @@ def test_the_regional_median_is_the_median_of_every_councils_cases(sample_region
         pooled = [day for outcome in outcomes for day in outcome.results[kpi_id].figure.samples]
         assert len(pooled) > 3
         assert region[kpi_id].value == float(statistics.median(pooled)) and region[kpi_id].cases == len(pooled)
+
+
+def test_a_councils_pdf_in_a_region_may_not_read_its_data_folder_as_on_its_own(tmp_path):
+    """The region's PDF job carries the council's [data] path as a folder the PDF may not
+    read from, as a single build's render does (render.document.excluded_folders)."""
+    from fosterreport.config import load_config
+    from fosterreport.region.councils import PdfJob, print_pdf
+    from fosterreport.render.document import excluded_folders
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "fosterreport.toml").write_text('[data]\npath = "data"\n', encoding="utf-8")
+    config = load_config(tmp_path / "fosterreport.toml")
+    assert excluded_folders(config) == ((tmp_path / "data").resolve(),)
+    html = ('<!DOCTYPE html><html lang="en-GB"><head><title>t</title></head><body>'
+            f'<img src="{(tmp_path / "data" / "chart.png").as_uri()}" alt="x"></body></html>')
+    out = tmp_path / "out"
+    job = PdfJob("council-01", html, tmp_path, out / "r.pdf", {out / "r.pdf": None}, excluded_folders(config))
+    printed = print_pdf(job)
+    assert printed.paths in (None, []) and not out.exists()
+    assert any("in the data/ folder, whose files never reach an output" in m for m in printed.messages)

@@ -305,6 +305,8 @@ class PdfJob:
     pdf: Path
     #: Every output in writing order; the PDF's bytes are filled in when printed.
     outputs: dict[Path, bytes | None]
+    #: Folders the PDF may not read from (a council's ``[data] path``), as on its own.
+    excluded: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -323,7 +325,7 @@ def print_pdf(job: PdfJob) -> Printed:
 
     printed = Printed(job.key)
     try:
-        pdf, printed.pages, warnings = render_pdf(job.html, job.project)
+        pdf, printed.pages, warnings = render_pdf(job.html, job.project, excluded=job.excluded)
         printed.notices = [f"PDF: {warning}" for warning in warnings]
         printed.paths = write_atomically({path: pdf if path == job.pdf else data for path, data in job.outputs.items()})
     except RenderError as error:
@@ -331,18 +333,20 @@ def print_pdf(job: PdfJob) -> Printed:
     return printed
 
 
-def pdf_job(key: str, outputs: dict[Path, bytes], paths: dict[str, Path], formats, project: Path) -> PdfJob:
+def pdf_job(key: str, outputs: dict[Path, bytes], paths: dict[str, Path], formats, project: Path,
+            excluded: tuple[Path, ...] = ()) -> PdfJob:
     """The job that finishes a report rendered without its PDF (its HTML is in ``outputs``)."""
     from fosterreport.render.document import FORMATS
 
     html = outputs[paths["html"]].decode("utf-8")
     ordered = {paths[kind]: (None if kind == "pdf" else outputs[paths[kind]])
                for kind in (*FORMATS, "json") if kind in formats or kind == "json"}
-    return PdfJob(key, html, project, paths["pdf"], ordered)
+    return PdfJob(key, html, project, paths["pdf"], ordered, excluded)
 
 
 def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) -> None:
     from fosterreport.build import check_formats, output_paths, render_outputs
+    from fosterreport.render.document import excluded_folders
     from fosterreport.render.write import write_atomically
 
     outcome, config = loaded.outcome, loaded.config
@@ -353,7 +357,7 @@ def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) ->
     outcome.notices = list(built.notices)
     if "pdf" in chosen:
         outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period, chosen), chosen,
-                              Path(config.base))
+                              Path(config.base), excluded_folders(config))
     else:
         outcome.paths = write_atomically(built.outputs)
 

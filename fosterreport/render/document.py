@@ -40,6 +40,12 @@ class Rendered:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def excluded_folders(config: "Config") -> tuple[Path, ...]:
+    """The folders the PDF may never read from: the ``[data] path`` (the extracts')."""
+    data_folder = config.resolve(config.data.path) if config.data.path else None
+    return (data_folder,) if data_folder else ()
+
+
 def draw_charts(charts: Iterable["ChartSpec"]) -> None:
     """Draw every chart, setting its ``src`` (a data: URI): the regional funnel comparison
     as small multiples, every other kind as the council report draws it."""
@@ -90,8 +96,7 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
         if "html" in formats:
             rendered.outputs["html"] = html.encode("utf-8")
     if "pdf" in formats:
-        data_folder = config.resolve(config.data.path) if config.data.path else None
-        excluded = (data_folder,) if data_folder else ()
+        excluded = excluded_folders(config)
         if printer is not None:
             step("PDF")
             started = time.perf_counter()
