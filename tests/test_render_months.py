@@ -249,3 +249,15 @@ def test_months_shown_is_two_to_twelve(tmp_path):
     result = runner.invoke(app, ["validate", "--config", str(tmp_path / "fosterreport.toml")])
     assert result.exit_code == 2
     assert "'report.months_shown': Input should be less than or equal to 12" in result.output
+
+
+def test_the_dataset_measures_are_computed_for_the_months_shown_only(extracts, tmp_path):
+    """The build computes no month it does not print: the funnel every month, the
+    dataset's other measures the last months_shown."""
+    config = config_of(tmp_path, '[report]\nmonths_shown = 3\nmonthly_measures = ["households_end", "enquiries"]\n')
+    assert month_kpis(config) == {"households_end": 3, "enquiries": None, "initial_visits": None,
+                                  "applications": None, "approvals_from_enquiries": None}
+    results = compute_kpis(extracts, YEAR, config, months=month_kpis(config))
+    with_households = [point.period.start.month for point in results.months if "households_end" in point.figures]
+    assert with_households == [1, 2, 3]
+    assert all("enquiries" in point.figures for point in results.months) and len(results.months) == 12

@@ -49,9 +49,13 @@ def wanted(config: "Config", period: "Period") -> bool:
     return not period.custom and period.quarter is None
 
 
-def month_kpis(config: "Config") -> tuple[str, ...]:
-    """The KPIs the section shows month by month: the funnel's counts, then the dataset's."""
-    return tuple(dict.fromkeys([kpi_id for _, kpi_id, _ in FUNNEL] + list(config.report.monthly_measures)))
+def month_kpis(config: "Config") -> dict[str, int | None]:
+    """The KPIs the section shows month by month, each with how many of the period's last
+    months it needs (``None``: all): the funnel's counts every month, the dataset's
+    measures the months it shows (so the build computes no month it does not print)."""
+    wanted: dict[str, int | None] = {kpi_id: config.report.months_shown for kpi_id in config.report.monthly_measures}
+    wanted.update({kpi_id: None for _, kpi_id, _ in FUNNEL})
+    return wanted
 
 
 def month_label(period: "Period") -> str:

@@ -24,15 +24,17 @@ __all__ = ["BY_ID", "CATALOGUE", "SECTIONS", "Kpi", "KpiResults", "KpiValue", "S
 
 
 def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None" = None, *, trend: int = 0,
-                 kpi_ids: Iterable[str] | None = None, months: bool | Iterable[str] = False) -> KpiResults:
+                 kpi_ids: Iterable[str] | None = None,
+                 months: bool | Iterable[str] | dict[str, int | None] = False) -> KpiResults:
     """Every KPI of the catalogue (or only ``kpi_ids``) for ``period``.
 
     KPIs whose extract is absent are left out of ``values`` and explained in
     ``left_out``. ``trend=N`` adds the household and recruitment KPIs for the N financial
     years ending with the period's year; ``months=True`` adds each KPI that has a monthly
     form for every calendar month of the period (``results.months``); ``months=ids``, only
-    those of ``ids`` (the report's monthly section asks for the ones it shows). Raises :class:`~fosterreport.exceptions.UsageError`
-    for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
+    those of ``ids`` (the report's monthly section asks for the ones it shows); a dict
+    ``{id: N}`` gives each its last N months only (``None``: every month). Raises
+    :class:`~fosterreport.exceptions.UsageError` for an unknown KPI id (a ``[targets]`` or ``[benchmarks]`` key that names none was
     already refused when the config was loaded). With ``[report] previous_report`` set,
     ``restated`` lists the previous period's figures that differ from those published
     (:class:`~fosterreport.exceptions.ConfigError` when that file is malformed or of
@@ -42,6 +44,8 @@ def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None"
     from fosterreport.kpis.restatements import restatements_of
 
     results = compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None,
-                      by_month=months if isinstance(months, bool) else frozenset(months))
+                      by_month=months if isinstance(months, bool) else frozenset(months),
+                      last_months={kpi_id: n for kpi_id, n in months.items() if n is not None}
+                      if isinstance(months, dict) else None)
     results.restated = restatements_of(results, config)  # against [report] previous_report, when set
     return results

@@ -34,8 +34,6 @@ class Printer:
     def __init__(self):
         self.process = subprocess.Popen([sys.executable, "-c", PROGRAM], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, close_fds=True)
-        self.pending = False
-        self.used = False
 
     def submit(self, html: str, project: Path, excluded: tuple[Path, ...] = ()) -> None:
         """Start printing ``html`` (as :func:`~fosterreport.render.pdf.render_pdf` takes it)."""
@@ -44,11 +42,9 @@ class Printer:
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise RenderError(f"PDF rendering failed: the PDF process stopped ({self._ended()})") from None
-        self.pending = self.used = True
 
     def result(self) -> tuple[bytes, int, list[str]]:
         """The PDF bytes, page count and WeasyPrint's warnings of the request submitted."""
-        self.pending = False
         try:
             kind, value = pickle.load(self.process.stdout)
         except (EOFError, pickle.UnpicklingError, OSError):
@@ -62,21 +58,18 @@ class Printer:
         return "still running" if code is None else f"exit code {code}"
 
     def close(self) -> None:
-        """Stop the process: at once if it never printed (the build failed before its
-        PDF) or a print is still under way, else when it has read the end of its input."""
+        """Stop the process, at once: it holds nothing to save (a PDF it printed has been
+        read, and one under way is no longer wanted), and an interpreter that has laid out
+        a report takes a few tenths of a second to tear itself down, which the command
+        need not wait for."""
         if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
             try:
-                self.process.stdin.close()
+                pipe.close()
             except OSError:
                 pass
-            if self.pending or not self.used:
-                self.process.kill()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
 
     def __enter__(self) -> "Printer":
         return self
