@@ -59,6 +59,7 @@ sys.path.insert(0, str(HERE))
 
 import load as load_bench  # noqa: E402  (benchmarks/load.py: the 1M-row generator and its measurements)
 import region_scaling  # noqa: E402  (benchmarks/region_scaling.py: issue 15's region goal)
+import goals as issue15  # noqa: E402  (benchmarks/goals.py: issue 15's goals, fresh processes beside floors)
 
 YEAR = 2024
 PEAK_ENV = "FOSTERREPORT_BENCH_PEAK"
@@ -565,6 +566,8 @@ def run(args) -> str:
     if regional:
         note("pages: WeasyPrint alone on the regional report")
         results["regional_pdf"] = measure("weasyprint", html=str(regional[0]), repeat=2)
+    note("issue 15's goals: build, kpis and preview beside their floors")
+    results["issue15"] = issue15.run(region=False)
     note("region scaling")
     results["region_scaling"] = region_scaling.measure_region_scaling(work / "region-scaling", 1 if quick else 2,
                                                                       note=note)
@@ -720,7 +723,12 @@ def report(r: dict) -> str:
             lines.append(f"| {label} | {got['pages']} | {got['html_bytes'] / 1000:.0f} | {_s(got['seconds'])} "
                          f"| {_s(got['cpu_seconds'])} | {got['seconds'] / got['pages']:.3f} | {_mb(got['peak_mb'])} |")
 
-    if "region_scaling" in r:
+    if "issue15" in r:  # with the region-scaling rows and section of this same run
+        found = dict(r["issue15"])
+        if "region_scaling" in r:
+            found["region"] = issue15.with_rows(dict(r["region_scaling"]))
+        lines += ["", issue15.table(found)]
+    elif "region_scaling" in r:
         lines += ["", *region_scaling.report_lines(r["region_scaling"])]
 
     cli = one["kpis_cli"]
