@@ -22,7 +22,7 @@ from fosterreport.embedded import sample_folder
 from fosterreport import load_extracts
 from fosterreport.kpis import compute_kpis
 from fosterreport.periods import make_period
-from fosterreport.render.sparkline import sparkline_svg
+from fosterreport.render.svg_charts import sparkline_svg
 
 runner = CliRunner()
 YEAR = make_period(2024)

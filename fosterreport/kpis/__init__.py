@@ -44,8 +44,7 @@ def compute_kpis(extracts: "Extracts", period: "Period", config: "Config | None"
     from fosterreport.kpis.restatements import restatements_of
 
     results = compute(extracts, period, config, trend_years=trend, kpi_ids=list(kpi_ids) if kpi_ids else None,
-                      by_month=months if isinstance(months, bool) else frozenset(months),
-                      last_months={kpi_id: n for kpi_id, n in months.items() if n is not None}
-                      if isinstance(months, dict) else None)
+                      by_month=months if isinstance(months, bool) else dict(months) if isinstance(months, dict)
+                      else dict.fromkeys(months))
     results.restated = restatements_of(results, config)  # against [report] previous_report, when set
     return results

@@ -175,27 +175,27 @@ def trend(frames: Frames, period: Period, config: Config, kpis: list[Kpi], years
 
 
 def months(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
-           coverage: Coverage | None = None, last: dict[str, int] | None = None) -> list[TrendPoint]:
+           coverage: Coverage | None = None, last: dict[str, int | None] | None = None) -> list[TrendPoint]:
     """The KPIs of ``kpis`` that have a monthly form (the catalogue's ``monthly``), for
     each calendar month of the period (:func:`~fosterreport.periods.months_of`): the same
     per-period computation as the period's own, so a month's flows are those counted in
     it, its snapshots those of its last day, its rates and medians its own, each under the
     same coverage (a month the extracts cannot support is ``None`` with the reason).
-    ``last`` limits a KPI to the period's last N months (the report's monthly data set)."""
+    ``last`` limits a KPI to the period's last N months (the report's monthly data set;
+    ``None``: every month)."""
     wanted = [kpi for kpi in kpis if kpi.monthly]
     if not wanted:
         return []
     every = months_of(period)
     limits = last or {}
     return [TrendPoint(period=month, figures=figures_for(
-                frames, month, config, [kpi for kpi in wanted if index >= len(every) - limits.get(kpi.id, len(every))],
+                frames, month, config, [kpi for kpi in wanted if index >= len(every) - (limits.get(kpi.id) or len(every))],
                 coverage))
             for index, month in enumerate(every)]
 
 
 def compute(extracts: Extracts, period: Period, config: Config | None = None, *, trend_years: int = 0,
-            kpi_ids=None, by_month: bool | frozenset[str] = False,
-            last_months: dict[str, int] | None = None) -> KpiResults:
+            kpi_ids=None, by_month: bool | dict[str, int | None] = False) -> KpiResults:
     """See :func:`fosterreport.kpis.compute_kpis`."""
     config = config or Config()
     kpis = select(kpi_ids)
@@ -224,6 +224,6 @@ def compute(extracts: Extracts, period: Period, config: Config | None = None, *,
                      coverage) if trend_years else []),
         months=(months(frames, period, config, [kpi for kpi in kpis if kpi.id in values
                                                   and (by_month is True or kpi.id in by_month)], coverage,
-                      last_months)
+                      None if by_month is True else by_month)
                 if by_month else []),
     )

@@ -24,6 +24,7 @@ from fosterreport import __version__
 from fosterreport.context import (
     Cell, ChartSpec, Row, Section, Series, Table, format_value, join_words, number_sections,
 )
+from fosterreport.context.recruitment import FUNNEL as COUNCIL_FUNNEL
 from fosterreport.kpis.catalogue import AGGREGATIONS
 from fosterreport.formatting import NOT_AVAILABLE, SUPPRESSED, format_change, format_date, format_direction
 from fosterreport.text import strip_controls
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 
 HEADLINES = ("households_end", "approvals", "deregistrations", "net_change", "deregistration_rate", "enquiries",
              "approvals_from_enquiries", "enquiry_to_approval_rate", "occupancy_rate", "mockingbird_share")
-FUNNEL = (("Enquiries", "enquiries"), ("Initial visits", "initial_visits"), ("Applications", "applications"),
-          ("Approvals", "approvals_from_enquiries"))
+#: The funnel's stages, the council report's (:data:`fosterreport.context.recruitment.FUNNEL`).
+FUNNEL = tuple((stage, kpi_id) for stage, kpi_id, _ in COUNCIL_FUNNEL)
 
 
 def _titles() -> dict[str, str]:

@@ -18,11 +18,12 @@ pyplot global state.
 
 from __future__ import annotations
 
-import base64
 import io
 from typing import TYPE_CHECKING, Any, Callable
 
-from fosterreport.render.chart_style import BLUE, GREEN, GREY, INK, RED  # noqa: F401  (region.py takes them here)
+from fosterreport.render import svg_charts
+from fosterreport.render.chart_style import BLUE, GREEN, GREY, INK, RED
+from fosterreport.render.svg_charts import data_uri  # noqa: F401  (the charts' data: URIs, said once there)
 
 if TYPE_CHECKING:
     from fosterreport.context import ChartSpec
@@ -159,18 +160,12 @@ KINDS = {"hbar": _hbar, "trend": _trend}
 def render_svg(spec: "ChartSpec") -> bytes:
     """The chart's SVG bytes (same spec, same bytes), drawn without matplotlib
     (:mod:`fosterreport.render.svg_charts`): the HTML and PDF's copy."""
-    from fosterreport.render import svg_charts
-
     return svg_charts.KINDS[spec.kind](spec)
 
 
 def render_png(spec: "ChartSpec") -> bytes:
     """The same chart as PNG bytes, for the Word document (same spec, same bytes)."""
     return draw(KINDS[spec.kind], spec, "png")
-
-
-def data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def render_charts(charts: list["ChartSpec"]) -> None:

@@ -35,7 +35,8 @@ def _funnels(spec: "ChartSpec"):
     """Small multiples, three to a row: each panel one funnel, stages top to bottom."""
     from matplotlib.figure import Figure
 
-    from fosterreport.render.charts import BLUE, GREEN, INK, WIDTH
+    from fosterreport.render.chart_style import BLUE, GREEN, INK
+    from fosterreport.render.charts import WIDTH
 
     columns = 3
     rows = math.ceil(len(spec.labels) / columns)

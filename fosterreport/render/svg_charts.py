@@ -1,4 +1,5 @@
-"""The report's charts as SVG, drawn directly: bars, lines, labels and a grid.
+"""The report's charts as SVG, drawn directly: bars, lines, labels and a grid; and the
+monthly data set's sparklines.
 
 The charts of the HTML and the PDF are simple (horizontal bars with their numbers; a
 line of the households over the years above grouped bars of approvals and
@@ -12,12 +13,17 @@ Text stays text (``<text>`` in DejaVu Sans, which WeasyPrint finds like the page
 text); a label's width is estimated from its characters (0.6 em each, wider than
 DejaVu Sans's average), so nothing is cut off. Same spec, same bytes: no ids but fixed
 ones, no dates, numbers printed to one decimal.
+
+A sparkline (:func:`sparkline_uri`) is a few points and no axes: its numbers are in the
+same row of the table. It is an ``img`` of a ``data:`` URI with its words as ``alt``, as
+the charts are, so the PDF tags it as a figure with a text alternative.
 """
 
 from __future__ import annotations
 
+import base64
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 from xml.sax.saxutils import escape
 
 from fosterreport.render.chart_style import BLUE, GREEN, GREY, GRID, INK, RED
@@ -55,6 +61,11 @@ def _text(x: float, y: float, words: str, *, anchor: str = "start", size: float 
     bold = f' font-weight="{weight}"' if weight else ""
     return (f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}" '
             f'dominant-baseline="{baseline}" fill="{colour}"{bold}>{escape(words)}</text>')
+
+
+def data_uri(svg: bytes) -> str:
+    """An image's ``data:`` URI: how every chart and sparkline reaches the HTML and PDF."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def _document(height: float, body: list[str], defs: str = "") -> bytes:
@@ -182,3 +193,42 @@ def trend_svg(spec: "ChartSpec") -> bytes:
 
 
 KINDS = {"hbar": hbar_svg, "trend": trend_svg}
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_MARGIN = 60, 16, 2
+
+
+def sparkline_svg(points: Iterable[float | None]) -> str:
+    """The SVG of ``points`` (each 0–1, or None for a gap) spread evenly across the width;
+    a point alone between gaps is a dot, and the last month a larger one."""
+    points = list(points)
+    step = (SPARK_WIDTH - 2 * SPARK_MARGIN) / max(len(points) - 1, 1)
+    runs, run = [], []
+    for index, value in enumerate(points):
+        if value is None:
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        run.append((SPARK_MARGIN + index * step, SPARK_MARGIN + (1 - value) * (SPARK_HEIGHT - 2 * SPARK_MARGIN)))
+    if run:
+        runs.append(run)
+    shapes = []
+    for line in runs:
+        if len(line) == 1:
+            x, y = line[0]
+            shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.5" fill="{BLUE}"/>')
+        else:
+            coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
+            shapes.append(f'<polyline points="{coordinates}" fill="none" stroke="{BLUE}" stroke-width="1.5" '
+                          f'stroke-linejoin="round" stroke-linecap="round"/>')
+    if runs:  # the last month stands out, as on the data set's printed lines
+        x, y = runs[-1][-1]
+        shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{BLUE}"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '
+            f'viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}">{"".join(shapes)}</svg>')
+
+
+def sparkline_uri(points: Iterable[float | None]) -> str:
+    """:func:`sparkline_svg` as a ``data:`` URI for an ``img`` (the charts' own)."""
+    return data_uri(sparkline_svg(points).encode("utf-8"))

@@ -151,7 +151,7 @@ def environment_for_folders(folders: list[Path], kind: str):
     wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
     from jinja2 import ChoiceLoader, StrictUndefined
 
-    from fosterreport.render.sparkline import sparkline_uri
+    from fosterreport.render.svg_charts import sparkline_uri
 
     builtin = builtin_templates()
     folders = list(folders) + ([builtin] if builtin not in folders else [])
