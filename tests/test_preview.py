@@ -11,6 +11,7 @@ benchmarks/preview.py).
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -98,6 +99,20 @@ def test_the_report_is_served_with_a_reload_script_that_built_reports_never_carr
     assert page.rindex("<script>") > page.rindex("</footer>")  # just before </body>, after the report
     golden = Path(__file__).parent / "golden" / "sample" / "fostering-report-2023-24.html"
     assert "<script" not in golden.read_text(encoding="utf-8")
+
+
+def test_the_served_page_is_the_report_build_writes_but_for_the_reload_script(served, tmp_path):
+    """The preview shows the report the build makes, every section of it (the month by
+    month section included): the same KPIs, trend and months, through the build's own
+    report_kpis. (Before the narrative tests below change the project.)"""
+    server, project = served
+    _, page = get(server)
+    result = runner.invoke(app, ["build", "--year", "2024", "--format", "html", "--quiet", "--out",
+                                 str(tmp_path / "out"), "--config", str(project / "fosterreport.toml")])
+    assert result.exit_code == 0, result.output
+    built = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    assert 'id="s-months"' in built
+    assert re.sub(r"<script>.*?</script>\n?", "", page, flags=re.S) == built
 
 
 def test_a_saved_narrative_is_announced_on_the_event_stream_and_served(served):

@@ -174,8 +174,7 @@ class ReportPreview:
             return self.current
 
     def _build(self, reach: str) -> str:
-        from fosterreport.build import check_council_named, report_context
-        from fosterreport.kpis import compute_kpis
+        from fosterreport.build import check_council_named, report_context, report_kpis
         from fosterreport.render.html import render_html
 
         if reach == CONFIG or self.config is None:
@@ -195,7 +194,7 @@ class ReportPreview:
         if self.results is None:
             check_council_named(config, extracts)
             extracts.check_has_records()
-            self.results = compute_kpis(extracts, self.period(extracts), config, trend=config.report.trend_years)
+            self.results = report_kpis(extracts, self.period(extracts), config)  # the build's own: trend, months
         context = report_context(self.results, extracts, config)
         self.charts.draw(context.charts)
         return render_html(context, config, template="report.html")
@@ -204,6 +203,7 @@ class ReportPreview:
         """The current report as PDF, built on the first request for this version (the PDF
         engine's own checks apply, as in ``build``). Raises RenderError when there is no
         report to print or the engine refuses it."""
+        from fosterreport.render.document import excluded_folders
         from fosterreport.render.pdf import render_pdf
 
         with self._printing:
@@ -211,9 +211,8 @@ class ReportPreview:
             if outcome.html is None or config is None:
                 raise RenderError("there is no report to print: fix the problems the page lists first")
             if self._pdf is None or self._pdf[0] != outcome.version:
-                # (what build excludes: the configured data folder, never read into a PDF)
-                excluded = (config.resolve(config.data.path),) if config.data.path else ()
-                data, _pages, _warnings = render_pdf(outcome.html, Path(config.base), excluded=excluded)
+                data, _pages, _warnings = render_pdf(outcome.html, Path(config.base),
+                                                     excluded=excluded_folders(config))
                 self._pdf = (outcome.version, data)
             return self._pdf[1]
 
