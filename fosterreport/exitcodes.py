@@ -15,7 +15,7 @@ USAGE = 2
 """Usage or configuration error: bad option, unknown config key, missing folder."""
 
 RENDER = 3
-"""Rendering failed: template error, narrative placeholder, PDF engine or output folder."""
+"""Rendering failed: template error, narrative placeholder, PDF engine or output folder; or no room to write the output (a full disk)."""
 
 INTERNAL = 70
 """An unexpected internal error (a bug): one line asking the user to report it."""

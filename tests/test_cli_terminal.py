@@ -10,6 +10,9 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -223,3 +226,26 @@ def test_help_lists_every_exit_code_from_exitcodes():
     assert " 70  An unexpected internal error (a bug)" in epilog
     codes = [line.split()[0] for line in epilog.splitlines()[1:] if line.strip()]
     assert codes == ["0", "1", "2", "3", "70"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here (a Linux device that is always full)")
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_a_full_disk_behind_stdout_is_exit_3_with_the_reason_not_an_internal_error(format):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "fosterreport", "kpis", "--year", "2024", "--quiet",
+                               "--format", format], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == exitcodes.RENDER
+    assert done.stderr.splitlines()[-1] == ("fosterreport: cannot write the output: No space left on device "
+                                            "(the output is incomplete)")
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_process_ends_with_the_commands_code_once_it_has_flushed_what_it_printed():
+    """``main`` leaves by ``os._exit``: what the command printed last must still arrive, and
+    its exit code be the command's (a usage error here), not 0."""
+    done = subprocess.run([sys.executable, "-m", "fosterreport", "kpis", "--year", "2024", "--format", "json",
+                           "--quiet"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["period"]["label"] == "2023/24"
+    bad = subprocess.run([sys.executable, "-m", "fosterreport", "kpis", "--year", "20x"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == exitcodes.USAGE and bad.stderr.endswith("(2023 means 1 April 2022 to 31 March 2023)\n")

@@ -8,6 +8,7 @@ exit code. Nothing here imports pandas, Jinja or WeasyPrint at module level, so 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -82,21 +83,36 @@ def reports_errors(command: Callable) -> Callable:
         except BrokenPipeError:
             quiet_closed_stdout()
             raise typer.Exit(exitcodes.OK)
+        except OSError as error:
+            if error.errno not in FULL_DEVICE:
+                raise internal_error()
+            say(f"fosterreport: cannot write the output: {error.strerror} (the output is incomplete)")
+            quiet_closed_stdout()
+            raise typer.Exit(exitcodes.RENDER)
         except FosterReportError as error:
             for message in error.messages:
                 say(message)
             raise typer.Exit(error.exit_code)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except Exception:  # an internal error: one line, the traceback only on request
-            if os.environ.get("FOSTERREPORT_DEBUG") == "1":
-                traceback.print_exc()
-            else:
-                say("fosterreport: internal error; please report it (set FOSTERREPORT_DEBUG=1 "
-                    "to see the traceback)")
-            raise typer.Exit(exitcodes.INTERNAL)
+        except Exception:
+            raise internal_error()
 
     return wrapper
+
+
+#: The errors of a write that found no room: a full disk or quota behind ``> file``.
+FULL_DEVICE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def internal_error() -> typer.Exit:
+    """An internal error (a bug): one line, the traceback only on request."""
+    if os.environ.get("FOSTERREPORT_DEBUG") == "1":
+        traceback.print_exc()
+    else:
+        say("fosterreport: internal error; please report it (set FOSTERREPORT_DEBUG=1 "
+            "to see the traceback)")
+    return typer.Exit(exitcodes.INTERNAL)
 
 
 def quiet_closed_stdout() -> None:
