@@ -22,7 +22,7 @@ from fosterreport import validation
 from fosterreport.config import Config
 from fosterreport.extracts import read_extract
 from fosterreport.kpis import compute_kpis
-from fosterreport.kpis.catalogue import HOUSEHOLD_TYPE, REASON, VACANCY
+from fosterreport.kpis.catalogue import BY_ID, CATALOGUE, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.engine import MODULES, figures_for, select
 from fosterreport.kpis.measures import Derived, _count_by_pandas, count_by, index_in, is_in, rate_figure, stamp
 from fosterreport.kpis.oversight import supervision_timeliness
@@ -237,9 +237,33 @@ def test_sections_give_the_same_figures_with_or_without_the_shared_selections(sa
         assert all(name in sample.frames for _, required in MODULES.values() for name in required)
         for section, (module, required) in MODULES.items():
             if all(name in sample.frames for name in required):
-                assert module.compute(shared, period, config) == module.compute(dict(sample.frames), period,
-                                                                                config), section
+                every = frozenset(kpi.id for kpi in CATALOGUE if kpi.section == section)
+                assert module.compute(shared, period, config, every) == module.compute(
+                    dict(sample.frames), period, config, every), section
     assert shared.kept  # the selections were shared
+
+
+def test_each_kpi_asked_for_alone_is_the_figure_computed_with_all_the_others(sample):
+    """A section leaves out what no wanted KPI needs (the places table, for a month's
+    approvals): each KPI on its own must still be computed, and be the same figure."""
+    config = Config()
+    for period in (make_period(2024), make_period(2024, 3)):
+        every = figures_for(sample.frames, period, config, list(CATALOGUE))
+        assert len(every) == len(CATALOGUE)  # the sample has every file: the loop checks every KPI
+        for kpi in CATALOGUE:
+            assert figures_for(sample.frames, period, config, [kpi]) == {kpi.id: every[kpi.id]}, kpi.id
+
+
+def test_a_month_of_approvals_alone_does_not_build_the_places_table(sample, monkeypatch):
+    import fosterreport.kpis.households as households
+
+    built = []
+    monkeypatch.setattr(households, "occupancy_table",
+                        lambda *args, real=households.occupancy_table: built.append(1) or real(*args))
+    figures_for(sample.frames, make_period(2024), Config(), [BY_ID["approvals"], BY_ID["households_end"]])
+    assert built == []
+    figures_for(sample.frames, make_period(2024), Config(), [BY_ID["approvals"], BY_ID["occupancy_rate"]])
+    assert built == [1]
 
 
 # -- cross-file checks ---------------------------------------------------------------------------

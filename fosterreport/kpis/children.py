@@ -30,7 +30,7 @@ def in_house_days(frames: Frames, period: Period) -> pd.Series:
                    lambda: placement_days(in_house_placements(frames), period))
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     placements = frames["placements"]
     main = derived(frames, ("main placements",), lambda: placements[placements["placement_kind"] == "MAIN"])
     on_end = main[active_on(main["start_date"], main["end_date"], period.end)].drop_duplicates("child_id")

@@ -18,7 +18,7 @@ from fosterreport.periods import Period
 UPHELD = ("UPHELD", "PARTLY_UPHELD")
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
     if "complaints" in frames:
         figures.update(_complaints(frames["complaints"], period))

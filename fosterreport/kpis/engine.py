@@ -52,7 +52,9 @@ def select(kpi_ids) -> list[Kpi]:
 def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
                 coverage: Coverage | None = None) -> dict[str, Figure]:
     """The figures of ``kpis`` for one period (those whose files are all present); with
-    ``coverage``, a figure the extracts cannot support is ``None`` with its reason.
+    ``coverage``, a figure the extracts cannot support is ``None`` with its reason. Each
+    section is told which of its KPIs are wanted, and may leave out work that only the
+    others need.
 
     Pass the same :class:`~fosterreport.kpis.measures.Derived` for several periods of one
     computation to share what their sections derive alike (as :func:`compute` does).
@@ -63,7 +65,8 @@ def figures_for(frames: Frames, period: Period, config: Config, kpis: list[Kpi],
     for section in dict.fromkeys(kpi.section for kpi in kpis):
         module, required = MODULES[section]
         if all(name in frames for name in required):
-            figures.update(module.compute(frames, period, config))
+            figures.update(module.compute(frames, period, config,
+                                          frozenset(kpi.id for kpi in kpis if kpi.section == section)))
     chosen = {kpi.id: figures[kpi.id] for kpi in kpis
               if kpi.id in figures and all(name in frames for name in kpi.needs)}
     if coverage is not None:

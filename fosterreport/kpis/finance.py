@@ -44,7 +44,7 @@ def no_rows_reason(period: Period) -> str:
             f"struck by {format_date(period.end)}")
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     """Empty when the year has no usable rows: the engine then says why in ``left_out``."""
     chosen = chosen_rows(frames["budget"], period)
     if chosen.empty:

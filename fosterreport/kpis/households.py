@@ -60,10 +60,18 @@ def types_of_households(frames: Frames) -> pd.DataFrame:
     return derived(frames, ("household types",), lambda: household_types(frames["households"]))
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+#: The files of the places table (:func:`occupancy_table`): a KPI needing one of them is
+#: one of :func:`_places`'s, read from the catalogue's ``needs``.
+PLACES_FILES = frozenset({"placements", "holds"})
+
+
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
+    """The section's figures; the places table only when a KPI of ``wanted`` is built on it
+    (a month of the report's recruitment table asks for approvals alone, and the table is
+    most of the section's time)."""
     households = frames["households"]
     figures = _flows(households, period, frames)
-    if "placements" in frames:
+    if "placements" in frames and any(PLACES_FILES.intersection(BY_ID[kpi_id].needs) for kpi_id in wanted):
         figures.update(_places(frames, period))
     return figures
 

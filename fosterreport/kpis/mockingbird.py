@@ -16,7 +16,7 @@ from fosterreport.periods import Period
 ROLE_ORDER = {code: position for position, code in enumerate(ROLE.keys)}
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     members = frames["mockingbird"]
     approved = approved_on(frames, period.end)
     joined = members["joined_date"].where(members["joined_date"].notna(), members["launch_date"])

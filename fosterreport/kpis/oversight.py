@@ -22,7 +22,7 @@ from fosterreport.kpis.measures import (
 from fosterreport.periods import Period
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
     if "reviews" in frames:
         figures.update(_reviews(frames["reviews"], period))

@@ -18,7 +18,7 @@ from fosterreport.kpis.measures import (
 from fosterreport.periods import Period
 
 
-def compute(frames: Frames, period: Period, config) -> dict[str, Figure]:
+def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     enquiries = frames["enquiries"]
     end = stamp(period.end)
     received = enquiries[within(enquiries["enquiry_date"], period)]
