@@ -101,13 +101,17 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
 
     formats = check_formats(formats)
     paths = output_paths(out_dir, results.period, formats)
-    context = report_context(results, extracts, config)
-    rendered = render_document(context, config, formats, template="report", progress=progress, printer=printer)
-    outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
     from fosterreport.kpis.export import to_json_text
 
-    # suppressed by the config's threshold, so the JSON withholds exactly what the report does
-    outputs[paths["json"]] = kpis_json(to_json_text(results, config.publication.suppress_below))
+    context = report_context(results, extracts, config)
+    json_text: list[bytes] = []
+    rendered = render_document(
+        context, config, formats, template="report", progress=progress, printer=printer,
+        # while the PDF is laid out; suppressed by the config's threshold, so that the JSON
+        # withholds exactly what the report does
+        meanwhile=lambda: json_text.append(kpis_json(to_json_text(results, config.publication.suppress_below))))
+    outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
+    outputs[paths["json"]] = json_text[0]
     return BuildResult(list(outputs), rendered.pages, rendered.timings, [*context.notices, *rendered.notices],
                        outputs)
 

@@ -67,14 +67,16 @@ def chart_pngs(charts: Iterable["ChartSpec"]) -> dict[str, bytes]:
 
 def render_document(context: Any, config: "Config", formats: Iterable[str] = DEFAULT_FORMATS, *,
                     template: str = "report", progress: Callable[[str], None] | None = None,
-                    printer: "Printer | None" = None) -> Rendered:
+                    printer: "Printer | None" = None, meanwhile: Callable[[], None] | None = None) -> Rendered:
     """Render ``context`` with ``<template>.html`` and ``<template>.md.j2`` in ``formats``.
 
     ``progress(stage)`` hears each stage as it starts: ``charts``, ``HTML``, ``PDF``,
     ``Markdown``, ``Word`` (the charts and the HTML are drawn for the PDF and Word too). Raises
     :class:`~fosterreport.exceptions.RenderError` naming the template or file at fault.
     With a :class:`~fosterreport.render.printer.Printer`, the PDF is laid out there while
-    the Markdown and Word are rendered here (same bytes as in-process).
+    the Markdown and Word are rendered here (same bytes as in-process), and then
+    ``meanwhile``, the caller's own work that needs no PDF (the KPI JSON), before the PDF
+    is waited for; without a printer ``meanwhile`` is run last.
     """
     from fosterreport.render.html import render_html
     from fosterreport.render.markdown import render_markdown
@@ -119,6 +121,8 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
         docx, notices = timed("Word", lambda: render_docx(html, chart_pngs(context.charts)))
         rendered.notices.extend(f"Word: {notice}" for notice in notices)
         rendered.outputs["docx"] = docx
+    if meanwhile is not None:
+        meanwhile()
     if "pdf" in formats and printer is not None:
         pdf, rendered.pages, warnings = printer.result()
         rendered.timings["PDF"] = time.perf_counter() - started  # (the Markdown and Word meanwhile)
