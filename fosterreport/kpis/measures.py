@@ -56,15 +56,26 @@ def stamp(day: date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
-def active_on(starts: pd.Series, ends: pd.Series, day: date) -> pd.Series:
-    """start ≤ d and (no end or end > d): the spec's rule for households, placements, holds."""
-    moment = stamp(day)
-    return (starts <= moment) & (ends.isna() | (ends > moment))
+def _days(dates: pd.Series) -> np.ndarray:
+    """The column as numpy datetimes (a missing date is NaT, which compares false)."""
+    return dates.to_numpy(dtype="datetime64[s]")
 
 
-def within(dates: pd.Series, period: Period) -> pd.Series:
-    """Dates falling in the period, both ends included (missing dates are not)."""
-    return (dates >= stamp(period.start)) & (dates <= stamp(period.end))
+def active_on(starts: pd.Series, ends: pd.Series, day: date) -> np.ndarray:
+    """start ≤ d and (no end or end > d): the spec's rule for households, placements, holds.
+
+    Compared in numpy (a boolean mask to select rows with, or to sum): a pandas
+    comparison costs ~0.2 ms however short the column, and a build makes hundreds."""
+    moment = np.datetime64(day, "s")
+    ending = _days(ends)
+    return (_days(starts) <= moment) & (np.isnat(ending) | (ending > moment))
+
+
+def within(dates: pd.Series, period: Period) -> np.ndarray:
+    """Dates falling in the period, both ends included (missing dates are not), as a
+    numpy boolean mask (see :func:`active_on`)."""
+    days = _days(dates)
+    return (days >= np.datetime64(period.start, "s")) & (days <= np.datetime64(period.end, "s"))
 
 
 def days_covered(starts: pd.Series, ends: pd.Series, first: date, last: date) -> pd.Series:
