@@ -12,20 +12,18 @@ import pandas as pd
 from fosterreport.kpis.catalogue import (
     ALLEGATION_OUTCOME, ALLEGATION_SOURCE, CATEGORY, COMPLAINANT, COMPLAINT_OUTCOME, MODE,
 )
-from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, rate_figure, within
+from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, needing, rate_figure, within
 from fosterreport.periods import Period
 
 UPHELD = ("UPHELD", "PARTLY_UPHELD")
 
 
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
+    """Each file's figures, when the file is there and a KPI of ``wanted`` is built on it."""
     figures: dict[str, Figure] = {}
-    if "complaints" in frames:
-        figures.update(_complaints(frames["complaints"], period))
-    if "allegations" in frames:
-        figures.update(_allegations(frames["allegations"], period))
-    if "training" in frames:
-        figures.update(_training(frames["training"], period))
+    for name, part in (("complaints", _complaints), ("allegations", _allegations), ("training", _training)):
+        if name in frames and needing(wanted, name):
+            figures.update(part(frames[name], period))
     return figures
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from fosterreport.kpis.catalogue import BY_ID, ETHNICITY, HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, count_by, count_cross, count_figure, derived, latest_per, rate_figure, within,
+    Figure, Frames, active_on, count_by, count_cross, count_figure, derived, latest_per, needing, rate_figure,
+    within,
 )
 from fosterreport.periods import Period
 
@@ -60,18 +61,13 @@ def types_of_households(frames: Frames) -> pd.DataFrame:
     return derived(frames, ("household types",), lambda: household_types(frames["households"]))
 
 
-#: The files of the places table (:func:`occupancy_table`): a KPI needing one of them is
-#: one of :func:`_places`'s, read from the catalogue's ``needs``.
-PLACES_FILES = frozenset({"placements", "holds"})
-
-
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     """The section's figures; the places table only when a KPI of ``wanted`` is built on it
     (a month of the report's recruitment table asks for approvals alone, and the table is
     most of the section's time)."""
     households = frames["households"]
     figures = _flows(households, period, frames)
-    if "placements" in frames and any(PLACES_FILES.intersection(BY_ID[kpi_id].needs) for kpi_id in wanted):
+    if "placements" in frames and needing(wanted, "placements", "holds"):  # (the table's files)
         figures.update(_places(frames, period))
     return figures
 

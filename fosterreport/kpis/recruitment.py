@@ -9,6 +9,9 @@ follows one year's enquiries to their outcome instead.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Callable
+
 import pandas as pd
 
 from fosterreport.kpis.catalogue import BY_ID, ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
@@ -19,48 +22,73 @@ from fosterreport.periods import Period
 
 
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
+    """The figures of ``wanted``: each selection made once, and only when a wanted figure
+    is built on it (a month of the report's funnel asks for four of the fourteen)."""
     enquiries = frames["enquiries"]
     end = stamp(period.end)
-    received = enquiries[within(enquiries["enquiry_date"], period)]
-    visits = int(within(enquiries["initial_visit_date"], period).sum())
-    applications = int(within(enquiries["application_date"], period).sum())
-    approved = enquiries[within(enquiries["approval_date"], period)]
-    approvals = len(approved)
 
-    cohort = enquiries[within(enquiries["enquiry_date"], period.previous())]
-    cohort_approved = int((cohort["approval_date"] <= end).sum())
+    @cache
+    def received() -> pd.DataFrame:
+        return enquiries[within(enquiries["enquiry_date"], period)]
 
-    assessed = approved[approved["application_date"].notna()]
-    months = pd.DateOffset(months=config.rules.assessment_timescale_months)
-    on_time = int((assessed["approval_date"] <= assessed["application_date"] + months).sum())
+    @cache
+    def visits() -> int:
+        return int(within(enquiries["initial_visit_date"], period).sum())
 
-    in_progress = enquiries[(enquiries["application_date"] <= end) & ~(enquiries["approval_date"] <= end)
-                            & ~(enquiries["closed_date"] <= end)]
-    closed = enquiries[within(enquiries["closed_date"], period)]
-    withdrawn = closed[closed["closed_reason"].isin(WITHDRAWAL.keys)]
+    @cache
+    def applications() -> int:
+        return int(within(enquiries["application_date"], period).sum())
 
-    return {
-        "enquiries": count_figure(len(received), {
-            ENQUIRY_SOURCE.name: count_by(received, "source", ENQUIRY_SOURCE),
-            TYPE_SOUGHT.name: count_by(received, "household_type_sought", TYPE_SOUGHT),
+    @cache
+    def approved() -> pd.DataFrame:
+        return enquiries[within(enquiries["approval_date"], period)]
+
+    @cache
+    def assessed() -> pd.DataFrame:
+        return approved()[approved()["application_date"].notna()]
+
+    def cohort_approval_rate() -> Figure:
+        cohort = enquiries[within(enquiries["enquiry_date"], period.previous())]
+        return rate_figure(int((cohort["approval_date"] <= end).sum()), len(cohort))
+
+    def assessments_within_timescale_rate() -> Figure:
+        months = pd.DateOffset(months=config.rules.assessment_timescale_months)
+        on_time = int((assessed()["approval_date"] <= assessed()["application_date"] + months).sum())
+        return rate_figure(on_time, len(assessed()))
+
+    def assessments_in_progress_end() -> Figure:
+        in_progress = enquiries[(enquiries["application_date"] <= end) & ~(enquiries["approval_date"] <= end)
+                                & ~(enquiries["closed_date"] <= end)]
+        return count_figure(len(in_progress), {
+            TYPE_SOUGHT.name: count_by(in_progress, "household_type_sought", TYPE_SOUGHT)})
+
+    def withdrawals() -> Figure:
+        closed = enquiries[within(enquiries["closed_date"], period)]
+        withdrawn = closed[closed["closed_reason"].isin(WITHDRAWAL.keys)]
+        return count_figure(len(withdrawn), {WITHDRAWAL.name: count_by(withdrawn, "closed_reason", WITHDRAWAL)})
+
+    figures: dict[str, Callable[[], Figure]] = {
+        "enquiries": lambda: count_figure(len(received()), {
+            ENQUIRY_SOURCE.name: count_by(received(), "source", ENQUIRY_SOURCE),
+            TYPE_SOUGHT.name: count_by(received(), "household_type_sought", TYPE_SOUGHT),
         }),
-        "initial_visits": count_figure(visits),
-        "applications": count_figure(applications),
-        "approvals_from_enquiries": count_figure(approvals, {
-            TYPE_SOUGHT.name: count_by(approved, "household_type_sought", TYPE_SOUGHT)},
-            count_cross(approved, BY_ID["approvals_from_enquiries"].cross("household_type_sought/source"),
+        "initial_visits": lambda: count_figure(visits()),
+        "applications": lambda: count_figure(applications()),
+        "approvals_from_enquiries": lambda: count_figure(len(approved()), {
+            TYPE_SOUGHT.name: count_by(approved(), "household_type_sought", TYPE_SOUGHT)},
+            count_cross(approved(), BY_ID["approvals_from_enquiries"].cross("household_type_sought/source"),
                         "household_type_sought", "source")),
-        "enquiry_to_approval_rate": rate_figure(approvals, len(received)),
-        "enquiry_to_application_rate": rate_figure(applications, len(received)),
-        "application_to_approval_rate": rate_figure(approvals, applications),
-        "enquiry_to_visit_rate": rate_figure(visits, len(received)),
-        "cohort_approval_rate": rate_figure(cohort_approved, len(cohort)),
-        "median_days_enquiry_to_approval": median_figure(approved["approval_date"], approved["enquiry_date"]),
-        "median_days_application_to_approval": median_figure(assessed["approval_date"],
-                                                             assessed["application_date"]),
-        "assessments_within_timescale_rate": rate_figure(on_time, len(assessed)),
-        "assessments_in_progress_end": count_figure(len(in_progress), {
-            TYPE_SOUGHT.name: count_by(in_progress, "household_type_sought", TYPE_SOUGHT)}),
-        "withdrawals": count_figure(len(withdrawn), {
-            WITHDRAWAL.name: count_by(withdrawn, "closed_reason", WITHDRAWAL)}),
+        "enquiry_to_approval_rate": lambda: rate_figure(len(approved()), len(received())),
+        "enquiry_to_application_rate": lambda: rate_figure(applications(), len(received())),
+        "application_to_approval_rate": lambda: rate_figure(len(approved()), applications()),
+        "enquiry_to_visit_rate": lambda: rate_figure(visits(), len(received())),
+        "cohort_approval_rate": cohort_approval_rate,
+        "median_days_enquiry_to_approval": lambda: median_figure(approved()["approval_date"],
+                                                                 approved()["enquiry_date"]),
+        "median_days_application_to_approval": lambda: median_figure(assessed()["approval_date"],
+                                                                     assessed()["application_date"]),
+        "assessments_within_timescale_rate": assessments_within_timescale_rate,
+        "assessments_in_progress_end": assessments_in_progress_end,
+        "withdrawals": withdrawals,
     }
+    return {kpi_id: make() for kpi_id, make in figures.items() if kpi_id in wanted}
