@@ -425,6 +425,7 @@ def run(args) -> str:
     quick = args.quick
     repeat = 3 if quick else 5
     work = args.work
+    issue15.compile_bytecode()  # (as pip install does: see goals.compile_bytecode)
     results: dict = {"machine": machine(), "load_before": _load_avg(), "quick": quick}
     began = time.perf_counter()
     busy_before, own_before = _machine_busy(), _own_cpu()
