@@ -146,6 +146,47 @@ def environment(config: "Config | None", kind: str):
     return environment_for_folders(template_folders(config), kind)
 
 
+_compiled_templates = None
+
+
+def compiled_templates():
+    """Jinja's cache of compiled templates, in the user's own temporary folder
+    (``FileSystemBytecodeCache``, which refuses a folder another user could write to), so
+    that a fresh ``build`` does not compile the report's templates again (0.1 s of the
+    build before its PDF can start). Keyed by each file's path and the checksum of its
+    text, so an edited template, a project's own included, is compiled anew; the output is
+    the same either way. A cache that cannot be used only makes the build slower: a missing
+    safe folder, a file that cannot be read or written, is not an error."""
+    global _compiled_templates
+    if _compiled_templates is None:
+        try:
+            _compiled_templates = template_cache()
+        except (OSError, RuntimeError):  # no safe temporary folder: compiled every time
+            _compiled_templates = False
+    return _compiled_templates or None
+
+
+def template_cache(directory: str | None = None):
+    """A ``FileSystemBytecodeCache`` (in ``directory``, else Jinja's per-user temporary
+    folder) that treats a file it cannot read or write as absent."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class TemplateCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable, cut short or not a cache file at all: compiled afresh
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a full or read-only folder: compiled again next time
+                pass
+
+    return TemplateCache(directory)
+
+
 def environment_for_folders(folders: list[Path], kind: str):
     """:func:`environment` over the templates of ``folders`` (the first that has a name
     wins), then the built-in ones: what ``validate`` compiles a project's templates in."""
@@ -159,7 +200,8 @@ def environment_for_folders(folders: list[Path], kind: str):
     env = sandbox_class()(
         loader=loader, undefined=StrictUndefined,
         autoescape=(lambda name: bool(name) and name.endswith(".html")) if kind == "html" else False,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **TEMPLATE_LIMITS)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled_templates(),
+        **TEMPLATE_LIMITS)
     env.filters.update(md=md, md_head=md_head, md_rule=md_rule, md_row=md_row, gfm_anchor=gfm_anchor,
                        sparkline=sparkline_uri)
     env.globals["section_templates"] = lambda section: section_templates(section, kind)
