@@ -13,6 +13,7 @@ that only read it; a test that changes a file copies it first.
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -51,6 +52,21 @@ def pytest_configure_node(node):
 LONGEST_FIRST = ("test_region_build.py", "test_hardening_determinism.py", "test_hardening_security.py",
                  "test_hardening_privacy.py", "test_build.py", "test_hostile_render.py",
                  "test_render_furniture.py", "test_render_docx.py", "test_render_accessibility.py")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session):
+    """Collect with bytecode writing on, even where ``PYTHONDONTWRITEBYTECODE`` is set (as in
+    many containers): pytest then keeps each test module's assert-rewritten code in
+    ``tests/__pycache__`` (git ignores it) instead of rewriting all of them again in every
+    xdist worker on every run, about 5 s of CPU per worker. Only collection is affected;
+    the tests run under the setting they were started with."""
+    saved = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = saved
 
 
 def pytest_collection_modifyitems(config, items):
