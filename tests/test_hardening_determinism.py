@@ -1,13 +1,16 @@
 """Determinism across processes: the time zone, the locale and the hash seed change nothing.
 
-Two ``fosterreport build`` runs of the embedded sample, in separate processes, the second
-started more than two seconds after the first has finished (so that anything stamped with
-the time of the build, such as a subset font's ``head.modified``, would differ), one with ``TZ=UTC``, ``LC_ALL=C.UTF-8``, ``PYTHONHASHSEED=0`` and the other
-with ``TZ=Pacific/Auckland`` (a different calendar day for much of the day),
-``LC_ALL=en_GB.UTF-8`` and ``PYTHONHASHSEED=12345``, give byte-identical HTML, Markdown,
-JSON and PDF. Each process also calls ``setlocale(LC_ALL, "")`` first, as a program that
-embeds the library might: Python alone applies only ``LC_CTYPE``, so without it a
-locale-dependent ``strftime`` or ``strptime`` would go unnoticed.
+Two ``fosterreport build`` runs of the embedded sample's extracts, in separate processes, the
+second started more than two seconds after the first has finished (so that anything stamped
+with the time of the build, such as a subset font's ``head.modified``, would differ), give
+byte-identical HTML, Markdown, JSON and PDF. The first runs in the test's own process (through
+``CliRunner``, with ``TZ=UTC`` and ``LC_ALL=C.UTF-8`` set, under this process's hash seed: it
+costs no second start of Python and the imports); the second in a fresh process with
+``TZ=Pacific/Auckland`` (a different calendar day for much of the day), ``LC_ALL=en_GB.UTF-8``
+and another ``PYTHONHASHSEED``: all three changed at once, so that if any one of them changed
+a byte the two builds would differ. That process calls ``setlocale(LC_ALL, "")`` first, as a
+program that embeds the library might: Python alone applies only ``LC_CTYPE``, so without it
+a locale-dependent ``strftime`` or ``strptime`` would go unnoticed.
 
 en_GB.UTF-8 is compiled into a temporary folder with ``localedef`` when the system lacks
 it (``LOCPATH``); without localedef the second run uses ``POSIX``. A second test does the
@@ -17,6 +20,7 @@ same for validation under a German locale, where month abbreviations differ.
 from __future__ import annotations
 
 import json
+import locale
 import os
 import shutil
 import subprocess
@@ -66,33 +70,61 @@ def locales(tmp_path_factory):
     return {name: _locale(name, folder) for name in ("en_GB.UTF-8", "de_DE.UTF-8")}
 
 
-@pytest.mark.slow  # two whole builds with the PDF, each in a fresh process, one after the other
+def _hash_seed_other_than_this_process() -> str:
+    """A PYTHONHASHSEED the child's str hashes differ under from this process's."""
+    if not sys.flags.hash_randomization:
+        return "12345"  # this process hashes with seed 0
+    return "54321" if os.environ.get("PYTHONHASHSEED") == "12345" else "12345"
+
+
+def _build_here(args: list[str]) -> str:
+    """``fosterreport build`` in this process, with ``TZ=UTC`` and ``LC_ALL=C.UTF-8`` applied
+    (both put back afterwards); returns what it printed, with the locale it ran under."""
+    from typer.testing import CliRunner
+
+    from fosterreport.cli import app
+
+    saved_tz, saved_locale = os.environ.get("TZ"), locale.setlocale(locale.LC_ALL)
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        applied = locale.setlocale(locale.LC_ALL, "C.UTF-8")
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return f"LOCALE={applied}\n{result.output}"
+    finally:
+        locale.setlocale(locale.LC_ALL, saved_locale)
+        if saved_tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved_tz
+        time.tzset()
+
+
+@pytest.mark.slow  # two whole builds with the PDF, the second in a fresh process, one after the other
 def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tmp_path, locales):
     project = tmp_path / "project"
-    # the sample's extracts as the project's own data (the child processes may import the
-    # package from another place than this one, so no path of the package is passed to them)
+    # the sample's extracts as the project's own data (the child process may import the
+    # package from another place than this one, so no path of the package is passed to it)
     shutil.copytree(sample_folder(), project / "data")
     (project / "fosterreport.toml").write_text('[authority]\nname = "Testshire County Council"\n[data]\n'
                                                'path = "data"\n[report]\nmeeting_date = 2024-07-18\n',
                                                encoding="utf-8")
-    runs = {
-        "a": _environment(TZ="UTC", LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONHASHSEED="0"),
-        "b": _environment(TZ="Pacific/Auckland", PYTHONHASHSEED="12345", **locales["en_GB.UTF-8"]),
-    }
-    printed, started, finished = {}, {}, {}
-    for name, env in runs.items():
-        if finished:  # the second build starts more than two seconds after the first ended
-            time.sleep(2.5)
-        started[name] = time.time()
-        process = _start(["build", "--config", str(project / "fosterreport.toml"), "--year", "2024",
-                          "--out", str(tmp_path / name)], env)
-        stdout, stderr = process.communicate(timeout=300)
-        printed[name] = stderr.decode()
-        assert process.returncode == 0, printed[name]
-        finished[name] = time.time()
-    assert started["b"] - finished["a"] >= 2.0
+    build = ["build", "--config", str(project / "fosterreport.toml"), "--year", "2024", "--quiet"]
+    seed = _hash_seed_other_than_this_process()
+    other = _environment(TZ="Pacific/Auckland", PYTHONHASHSEED=seed, **locales["en_GB.UTF-8"])
+    printed = {"a": _build_here([*build, "--out", str(tmp_path / "a")])}
+    finished = time.time()
+    time.sleep(2.5)  # the second build starts more than two seconds after the first ended
+    started = time.time()
+    process = _start([*build, "--out", str(tmp_path / "b")], other)
+    stdout, stderr = process.communicate(timeout=300)
+    printed["b"] = stderr.decode()
+    assert process.returncode == 0, printed["b"]
+    assert started - finished >= 2.0
     assert "LOCALE=C.UTF-8" in printed["a"]
-    assert f"LOCALE={runs['b']['LC_ALL']}" in printed["b"]
+    assert f"LOCALE={other['LC_ALL']}" in printed["b"]
+    assert os.environ.get("PYTHONHASHSEED") != other["PYTHONHASHSEED"]
     names = sorted(path.name for path in (tmp_path / "a").iterdir())
     assert names == ["fostering-report-2023-24.html", "fostering-report-2023-24.md", "fostering-report-2023-24.pdf",
                      "kpis-2023-24.json"]

@@ -148,6 +148,13 @@ def _pdf_layers(data: bytes) -> dict[str, bytes]:
     return {"raw": data, "streams": b"\n".join(streams), "text": text.encode("utf-8")}
 
 
+@pytest.fixture(scope="module")
+def pdf_layers(project) -> dict[str, bytes]:
+    """The module's PDF in its layers, read once (pikepdf and pypdf take seconds) for the
+    tests that search or check them."""
+    return _pdf_layers(project["outputs"]["pdf"])
+
+
 def _svgs(html: bytes) -> bytes:
     return b"\n".join(base64.b64decode(uri) for uri in re.findall(rb"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)",
                                                                    html))
@@ -160,21 +167,21 @@ def test_the_data_really_holds_the_markers(project):
 
 
 @pytest.mark.parametrize("kind", ["html", "md", "json", "pdf", "kpis-json", "kpis-csv"])
-def test_no_id_name_or_address_in_any_output_byte(project, kind):
+def test_no_id_name_or_address_in_any_output_byte(project, kind, request):
     data = project["outputs"][kind]
     layers = {"bytes": data}
     if kind == "html":
         layers["charts"] = _svgs(data)
     if kind == "pdf":
-        layers.update(_pdf_layers(data))
+        layers.update(request.getfixturevalue("pdf_layers"))
     for layer, content in layers.items():
         for encoding in ("ascii", "utf-16-be", "utf-16-le"):
             assert MARK.encode(encoding) not in content, f"{kind} ({layer}, {encoding})"
         assert MARK.lower().encode() not in content.lower(), f"{kind} ({layer})"
 
 
-def test_the_pdf_layers_are_really_read(project):
-    layers = _pdf_layers(project["outputs"]["pdf"])
+def test_the_pdf_layers_are_really_read(project, pdf_layers):
+    layers = pdf_layers
     assert b"Fostering Service Annual Report 2023/24" in layers["text"]
     assert len(layers["streams"]) > len(layers["raw"]) // 2  # decompressed, not just copied
 

@@ -79,11 +79,11 @@ periods = st.builds(
     lambda year, quarter, ytd: make_period(year, quarter, ytd and quarter is not None),
     st.integers(2019, 2024), st.one_of(st.none(), st.integers(1, 4)), st.booleans())
 
-# The default run (and CI) takes the same 20 examples every time (derandomised, so a failure
+# The default run (and CI) takes the same 8 examples every time (derandomised, so a failure
 # is the same failure on every machine); ``pytest --fuzz-long`` (FOSTERREPORT_FUZZ=long)
 # draws 500 fresh ones per property.
 LONG = os.environ.get("FOSTERREPORT_FUZZ", "").lower() == "long"
-FAST = settings(max_examples=500 if LONG else 20, deadline=None, derandomize=not LONG,
+FAST = settings(max_examples=500 if LONG else 8, deadline=None, derandomize=not LONG,
                 database=settings.default.database if LONG else None,
                 suppress_health_check=[HealthCheck.too_slow])
 
