@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -226,9 +227,17 @@ def test_invalid_extracts_at_the_start_are_exit_1_listing_them(tmp_path):
     assert "Traceback" not in result.output
 
 
+def at_a_terminal() -> None:
+    """Ctrl-C as at a terminal: a process started by a background job (``pytest &``, a
+    ``nohup`` run) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_command_with_exit_0(tmp_path):
     command = subprocess.Popen([sys.executable, "-m", "fosterreport", "preview", "--year", "2024", "--port", "0"],
-                               cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+                               cwd=tmp_path, stderr=subprocess.PIPE, text=True, preexec_fn=at_a_terminal)
+    deadline = threading.Timer(DEADLINE, command.kill)  # a command that does not stop fails the test, not hangs it
+    deadline.start()
     try:
         lines = []
         for line in command.stderr:  # (ends if the command does)
@@ -240,6 +249,7 @@ def test_ctrl_c_stops_the_command_with_exit_0(tmp_path):
         rest = command.stderr.read()
         assert command.wait(timeout=DEADLINE) == exitcodes.OK, rest
     finally:
+        deadline.cancel()
         if command.poll() is None:
             command.kill()
             command.wait()

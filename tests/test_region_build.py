@@ -131,6 +131,29 @@ def test_a_serial_build_gives_the_same_bytes_as_the_parallel_one(full_build, sam
     assert {name: data for name, data in files_under(parallel).items() if name in serial} == serial
 
 
+def test_a_serial_build_prints_every_pdf_in_the_printer_process_and_the_same_bytes(full_build, sample_region,
+                                                                                   tmp_path, monkeypatch):
+    """With one worker, each PDF is laid out by a printer process beside the next council's
+    figures, as a council's own build does; the PDFs are those of the parallel build."""
+    from fosterreport.render import printer
+
+    submitted = []
+
+    class Counting(printer.Printer):
+        def submit(self, html, project, excluded=()):
+            submitted.append(len(html))
+            super().submit(html, project, excluded)
+
+    monkeypatch.setattr(printer, "Printer", Counting)
+    result = run("build", "--region", sample_region, "--year", "2024", "--format", "pdf", "--out", tmp_path,
+                 "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    serial = {name: data for name, data in files_under(tmp_path).items() if name.endswith(".pdf")}
+    assert len(serial) == 3 + 1 and len(submitted) == 4
+    _, parallel = full_build
+    assert {name: data for name, data in files_under(parallel).items() if name in serial} == serial
+
+
 def test_one_broken_council_fails_alone_and_the_run_exits_1(sample_region, broken_key, tmp_path):
     region = tmp_path / "hub"
     shutil.copytree(sample_region, region)

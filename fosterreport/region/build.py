@@ -16,7 +16,9 @@ imports are done once, not once per worker and again here. Output never depends 
 which worker finished first: outcomes are kept in folder order, the regional figures are
 computed from all of them at once, and each report depends on its own council's files
 alone and is written atomically, its PDF with the rest. ``workers=1`` runs the same jobs
-in the same order in this process: the serial reference the tests compare byte for byte.
+in this process, but for the PDFs, which a printer process lays out one at a time while
+this one computes the next council (as a council's own ``build`` prints beside its
+work): the serial reference the tests compare byte for byte.
 
 The regional report is rendered as a council's is, through the one render path
 (:func:`fosterreport.render.document.render_document`), from its own context
@@ -37,10 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from fosterreport.exceptions import RenderError
 from fosterreport.render.document import DEFAULT_FORMATS, FORMATS
 from fosterreport.region.councils import (
-    REGION_FOLDER, CouncilOutcome, CouncilTask, Printed, discover_councils, pdf_job, print_pdf, region_name,
-    run_council,
+    REGION_FOLDER, CouncilOutcome, CouncilTask, Printed, discover_councils, finish_pdf, pdf_job, print_pdf,
+    region_name, run_council,
 )
 
 if TYPE_CHECKING:
@@ -105,9 +108,19 @@ class Jobs:
     everything runs here, in the same order.
     """
 
-    def __init__(self, workers: int, preload: Iterable[str] = ()):
+    def __init__(self, workers: int, preload: Iterable[str] = (), print_aside: bool = False):
         self.workers = max(1, workers)
         self.pool = None
+        #: With one worker, PDFs go to a printer process (:mod:`fosterreport.render.printer`),
+        #: one at a time, while this process computes the next council: as a council's own
+        #: ``build`` lays out its PDF beside its work, so the serial region does too.
+        self.printer = None
+        self.pdfs: list = []
+        self.printing: tuple | None = None
+        if self.workers == 1 and print_aside:
+            from fosterreport.render.printer import Printer
+
+            self.printer = Printer()
         if self.workers > 1:
             context = _context()
             if context.get_start_method() == "fork":
@@ -123,7 +136,8 @@ class Jobs:
     def add(self, priority: tuple, function, argument, then) -> None:
         """Run ``function(argument)`` on a worker, then ``then(result)`` here."""
         self.count += 1
-        heapq.heappush(self.ready, (priority, self.count, function, argument, then))
+        queue = self.pdfs if self.printer is not None and function is print_pdf else self.ready
+        heapq.heappush(queue, (priority, self.count, function, argument, then))
 
     def later(self, work: Callable[[], None]) -> None:
         """Run ``work()`` in this process once the workers have jobs to get on with."""
@@ -132,9 +146,22 @@ class Jobs:
     def run(self) -> None:
         """Until every job (and every job added meanwhile) has finished."""
         try:
-            while self.ready or self.running or self.deferred:
+            while self.ready or self.running or self.deferred or self.pdfs or self.printing:
+                if self.printer is not None and self.printing is None and self.pdfs:
+                    _, _, _, job, then = heapq.heappop(self.pdfs)
+                    try:
+                        self.printer.submit(job.html, job.project, job.excluded)
+                    except RenderError as error:  # the printer has stopped: this report fails, as in a worker
+                        then(Printed(job.key, messages=list(error.messages)))
+                        continue
+                    self.printing = (job, then)
+                    continue
                 if self.pool is None:
-                    if self.deferred:
+                    if not (self.deferred or self.ready):  # only the PDF being printed is left
+                        job, then = self.printing
+                        self.printing = None
+                        then(finish_pdf(job, self.printer.result))
+                    elif self.deferred:
                         self.deferred.pop(0)()
                     else:
                         _, _, function, argument, then = heapq.heappop(self.ready)
@@ -159,6 +186,9 @@ class Jobs:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            if self.printer is not None:
+                self.printer.close()
         if self.pool is not None:
             self.pool.shutdown()
 
@@ -173,7 +203,8 @@ def run_councils(tasks: list[CouncilTask], workers: int | None = None, progress:
     """
     builds = any(task.out is not None for task in tasks)
     computes = any(task.period is not None for task in tasks)
-    jobs = Jobs(workers or default_workers(), BUILD_MODULES if builds else COMPUTE_MODULES if computes else LOAD_MODULES)
+    jobs = Jobs(workers or default_workers(), BUILD_MODULES if builds else COMPUTE_MODULES if computes else LOAD_MODULES,
+                print_aside=builds)
     outcomes: list[CouncilOutcome | None] = [None] * len(tasks)
     sizes = [_size(task.council.folder) for task in tasks]
     counter = {"figures": 0, "done": 0}
@@ -294,7 +325,6 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
     When no council could be built, nothing regional is written; when the regional report
     cannot be rendered, ``failure`` says why (and the councils' reports are written)."""
     from fosterreport.build import check_formats
-    from fosterreport.exceptions import RenderError
     from fosterreport.region.figures import compare
     from fosterreport.render.write import write_atomically
 
@@ -324,7 +354,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
             return
         build.notices.extend(rendered.notices)  # (the narrative's, and the rendering's own)
         if "pdf" in regional:
-            paths = output_paths(out / REGION_FOLDER, period, regional)
+            paths = output_paths(out / REGION_FOLDER, period, drawn + ("pdf",))
             job = pdf_job(REGION_FOLDER, rendered.outputs, paths, regional, Path(config.base))
             jobs.add((1,), print_pdf, job, printed)
         else:

@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from fosterreport import exitcodes
 from fosterreport.config import CONFIG_NAME, Authority, Config, load_config
@@ -321,11 +321,19 @@ class Printed:
 def print_pdf(job: PdfJob) -> Printed:
     """Print the PDF and write it with the report's other files (never raises a RenderError)."""
     from fosterreport.render.pdf import render_pdf
+
+    return finish_pdf(job, lambda: render_pdf(job.html, job.project, excluded=job.excluded))
+
+
+def finish_pdf(job: PdfJob, printing: Callable[[], tuple[bytes, int, list[str]]]) -> Printed:
+    """The PDF ``printing()`` gives (here, or from a :class:`~fosterreport.render.printer.Printer`
+    it was submitted to), written with the report's other files; a failure is a
+    :class:`Printed` with its messages, never a raised RenderError."""
     from fosterreport.render.write import write_atomically
 
     printed = Printed(job.key)
     try:
-        pdf, printed.pages, warnings = render_pdf(job.html, job.project, excluded=job.excluded)
+        pdf, printed.pages, warnings = printing()
         printed.notices = [f"PDF: {warning}" for warning in warnings]
         printed.paths = write_atomically({path: pdf if path == job.pdf else data for path, data in job.outputs.items()})
     except RenderError as error:
@@ -335,7 +343,8 @@ def print_pdf(job: PdfJob) -> Printed:
 
 def pdf_job(key: str, outputs: dict[Path, bytes], paths: dict[str, Path], formats, project: Path,
             excluded: tuple[Path, ...] = ()) -> PdfJob:
-    """The job that finishes a report rendered without its PDF (its HTML is in ``outputs``)."""
+    """The job that finishes a report rendered without its PDF (its HTML is in ``outputs``,
+    at ``paths["html"]`` even when ``formats`` writes no HTML file: ``--format pdf``)."""
     from fosterreport.render.document import FORMATS
 
     html = outputs[paths["html"]].decode("utf-8")
@@ -356,8 +365,8 @@ def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) ->
     built = render_outputs(outcome.results, loaded.extracts, config, folder, drawn)
     outcome.notices = list(built.notices)
     if "pdf" in chosen:
-        outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period, chosen), chosen,
-                              Path(config.base), excluded_folders(config))
+        outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period, drawn + ("pdf",)),
+                              chosen, Path(config.base), excluded_folders(config))
     else:
         outcome.paths = write_atomically(built.outputs)
 
