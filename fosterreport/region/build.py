@@ -143,10 +143,19 @@ class Jobs:
         """Run ``work()`` in this process once the workers have jobs to get on with."""
         self.deferred.append(work)
 
+    def _collect(self) -> None:
+        """The printer's PDF (waited for), written with its report's files."""
+        job, then = self.printing
+        self.printing = None
+        then(finish_pdf(job, self.printer.result))
+
     def run(self) -> None:
         """Until every job (and every job added meanwhile) has finished."""
         try:
             while self.ready or self.running or self.deferred or self.pdfs or self.printing:
+                if self.printing is not None and self.printer.ready():  # (between two jobs here)
+                    self._collect()
+                    continue
                 if self.printer is not None and self.printing is None and self.pdfs:
                     _, _, _, job, then = heapq.heappop(self.pdfs)
                     try:
@@ -158,9 +167,7 @@ class Jobs:
                     continue
                 if self.pool is None:
                     if not (self.deferred or self.ready):  # only the PDF being printed is left
-                        job, then = self.printing
-                        self.printing = None
-                        then(finish_pdf(job, self.printer.result))
+                        self._collect()
                     elif self.deferred:
                         self.deferred.pop(0)()
                     else:

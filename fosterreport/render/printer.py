@@ -53,6 +53,14 @@ class Printer:
             raise RenderError(value)
         return value
 
+    def ready(self) -> bool:
+        """Whether the answer to the request submitted has begun to arrive (or the process
+        has ended): :meth:`result` would then not wait for the layout. Never blocks."""
+        import select
+
+        readable, _, _ = select.select([self.process.stdout], [], [], 0)
+        return bool(readable)
+
     def _ended(self) -> str:
         code = self.process.poll()
         return "still running" if code is None else f"exit code {code}"
