@@ -121,11 +121,16 @@ def test_the_regional_json_names_every_council_and_its_files(full_build, sample_
     assert len(document["trend"]) == 5
 
 
-def test_a_serial_build_gives_the_same_bytes_as_the_parallel_one(full_build, sample_region, tmp_path):
+def test_a_serial_build_gives_the_same_bytes_as_the_parallel_one(full_build, sample_region, tmp_path, monkeypatch):
+    from fosterreport.render import printer
+
+    started = []
+    monkeypatch.setattr(printer, "Printer", lambda: started.append(1))  # (a run writing no PDF starts none)
     _, parallel = full_build
     result = run("build", "--region", sample_region, "--year", "2024", "--format", "html,md", "--out", tmp_path,
                  "--workers", "1", "--quiet")
     assert result.exit_code == 0, result.output
+    assert started == []
     serial = files_under(tmp_path)
     assert len(serial) == 3 * 3 + 3
     assert {name: data for name, data in files_under(parallel).items() if name in serial} == serial

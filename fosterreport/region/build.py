@@ -114,13 +114,11 @@ class Jobs:
         #: With one worker, PDFs go to a printer process (:mod:`fosterreport.render.printer`),
         #: one at a time, while this process computes the next council: as a council's own
         #: ``build`` lays out its PDF beside its work, so the serial region does too.
+        #: (Started at the first PDF job, so that a run writing no PDF starts none.)
+        self.print_aside = self.workers == 1 and print_aside
         self.printer = None
         self.pdfs: list = []
         self.printing: tuple | None = None
-        if self.workers == 1 and print_aside:
-            from fosterreport.render.printer import Printer
-
-            self.printer = Printer()
         if self.workers > 1:
             context = _context()
             if context.get_start_method() == "fork":
@@ -136,6 +134,10 @@ class Jobs:
     def add(self, priority: tuple, function, argument, then) -> None:
         """Run ``function(argument)`` on a worker, then ``then(result)`` here."""
         self.count += 1
+        if self.print_aside and function is print_pdf and self.printer is None:
+            from fosterreport.render.printer import Printer
+
+            self.printer = Printer()
         queue = self.pdfs if self.printer is not None and function is print_pdf else self.ready
         heapq.heappush(queue, (priority, self.count, function, argument, then))
 
