@@ -219,3 +219,18 @@ def test_suppression_applies_per_council_and_to_small_regional_figures():
     assert document["kpis"]["deregistrations"]["region"]["value"] is None
     assert document["kpis"]["deregistrations"]["region"]["suppressed"] is True
     assert document["kpis"]["enquiry_to_approval_rate"]["councils"]["beta"]["numerator"] is None
+
+
+def test_the_pool_unfreezes_what_it_froze_before_forking_its_workers():
+    """The imports made before the pool forks are moved out of the collector's way
+    (gc.freeze) only until the workers have started; this process collects them again."""
+    import gc
+
+    from fosterreport.region.build import Jobs
+
+    jobs = Jobs(2, preload=("json",))
+    found = []
+    jobs.add((0,), abs, -3, found.append)
+    jobs.run()
+    assert found == [3]
+    assert gc.get_freeze_count() == 0

@@ -9,7 +9,6 @@ All of them work on whole columns; none loops over records.
 from __future__ import annotations
 
 from collections import Counter
-
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Callable, TypeVar

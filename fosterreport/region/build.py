@@ -84,8 +84,8 @@ LOAD_MODULES = ("fosterreport.records",)
 COMPUTE_MODULES = (*LOAD_MODULES, "fosterreport.kpis.engine", "fosterreport.build")
 BUILD_MODULES = (*COMPUTE_MODULES, "fosterreport.context", "fosterreport.render.charts", "fosterreport.render.html",
                  "fosterreport.render.markdown", "fosterreport.render.safe_markdown", "fosterreport.render.write",
-                 "fosterreport.kpis.export", "fosterreport.render.pdf", "weasyprint", "matplotlib.figure",
-                 "matplotlib.backends.backend_svg", "jinja2.sandbox")
+                 "fosterreport.kpis.export", "fosterreport.render.pdf", "weasyprint", "jinja2.sandbox")
+#: (Not matplotlib: the charts are drawn as SVG directly; only a Word file's PNGs import it.)
 
 
 def _preload(modules: Iterable[str]) -> None:
@@ -119,13 +119,13 @@ class Jobs:
         self.printer = None
         self.pdfs: list = []
         self.printing: tuple | None = None
+        self.frozen = False
         if self.workers > 1:
             context = _context()
             if context.get_start_method() == "fork":
                 _preload(preload)
                 self.frozen = True
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        self.frozen = False
         self.ready: list = []
         self.running: dict = {}
         self.deferred: list[Callable[[], None]] = []
