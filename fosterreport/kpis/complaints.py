@@ -7,52 +7,70 @@ outcome, sessions by mode) add up to the totals quoted in its text.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Callable
+
 import pandas as pd
 
 from fosterreport.kpis.catalogue import (
     ALLEGATION_OUTCOME, ALLEGATION_SOURCE, CATEGORY, COMPLAINANT, COMPLAINT_OUTCOME, MODE,
 )
-from fosterreport.kpis.measures import Figure, Frames, count_by, count_figure, needing, rate_figure, within
+from fosterreport.kpis.measures import Figure, Frames, chosen, count_by, count_figure, needing, rate_figure, within
 from fosterreport.periods import Period
 
 UPHELD = ("UPHELD", "PARTLY_UPHELD")
 
 
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
-    """Each file's figures, when the file is there and a KPI of ``wanted`` is built on it."""
-    figures: dict[str, Figure] = {}
-    for name, part in (("complaints", _complaints), ("allegations", _allegations), ("training", _training)):
-        if name in frames and needing(wanted, name):
+    """The figures of ``wanted``, each file's selection made when a wanted figure is built
+    on it (a month of the report's dataset asks for the complaints and allegations alone)."""
+    figures: dict[str, Callable[[], Figure]] = {}
+    for name, part in (("complaints", _complaints), ("allegations", _allegations)):
+        if name in frames:
             figures.update(part(frames[name], period))
-    return figures
+    made = chosen(figures, wanted)
+    if "training" in frames and needing(wanted, "training"):
+        made.update(_training(frames["training"], period))
+    return made
 
 
-def _complaints(complaints: pd.DataFrame, period: Period) -> dict[str, Figure]:
-    received = complaints[within(complaints["received_date"], period)]
-    upheld = received[received["outcome"].isin(UPHELD)]
+def _complaints(complaints: pd.DataFrame, period: Period) -> dict[str, Callable[[], Figure]]:
+    @cache
+    def received() -> pd.DataFrame:
+        return complaints[within(complaints["received_date"], period)]
+
+    def upheld() -> pd.DataFrame:
+        return received()[received()["outcome"].isin(UPHELD)]
+
     return {
-        "complaints": count_figure(len(received), {
-            COMPLAINANT.name: count_by(received, "complainant", COMPLAINANT),
-            COMPLAINT_OUTCOME.name: count_by(received, "outcome", COMPLAINT_OUTCOME),
+        "complaints": lambda: count_figure(len(received()), {
+            COMPLAINANT.name: count_by(received(), "complainant", COMPLAINANT),
+            COMPLAINT_OUTCOME.name: count_by(received(), "outcome", COMPLAINT_OUTCOME),
         }),
-        "complaints_upheld": count_figure(len(upheld), {COMPLAINANT.name: count_by(upheld, "complainant", COMPLAINANT)}),
+        "complaints_upheld": lambda: count_figure(len(upheld()), {
+            COMPLAINANT.name: count_by(upheld(), "complainant", COMPLAINANT)}),
     }
 
 
-def _allegations(allegations: pd.DataFrame, period: Period) -> dict[str, Figure]:
-    referred = allegations[within(allegations["referral_date"], period)]
-    no_further_action = int((referred["outcome"] == "NFA").sum())
+def _allegations(allegations: pd.DataFrame, period: Period) -> dict[str, Callable[[], Figure]]:
+    @cache
+    def referred() -> pd.DataFrame:
+        return allegations[within(allegations["referral_date"], period)]
+
+    def flagged(column: str) -> int:
+        return int(referred()[column].to_numpy(dtype=bool).sum())
+
     return {
-        "allegations": count_figure(len(referred), {
-            ALLEGATION_SOURCE.name: count_by(referred, "source", ALLEGATION_SOURCE),
-            CATEGORY.name: count_by(referred, "category", CATEGORY),
-            ALLEGATION_OUTCOME.name: count_by(referred, "outcome", ALLEGATION_OUTCOME),
+        "allegations": lambda: count_figure(len(referred()), {
+            ALLEGATION_SOURCE.name: count_by(referred(), "source", ALLEGATION_SOURCE),
+            CATEGORY.name: count_by(referred(), "category", CATEGORY),
+            ALLEGATION_OUTCOME.name: count_by(referred(), "outcome", ALLEGATION_OUTCOME),
         }),
-        "allegations_substantiated": count_figure((referred["outcome"] == "SUBSTANTIATED").sum()),
-        "allegations_nfa_rate": rate_figure(no_further_action, len(referred)),
-        "households_with_allegations": count_figure(referred["household_id"].nunique()),
-        "allegations_to_panel": count_figure(int(referred["to_panel"].to_numpy(dtype=bool).sum())),
-        "allegations_to_dbs": count_figure(int(referred["to_dbs"].to_numpy(dtype=bool).sum())),
+        "allegations_substantiated": lambda: count_figure((referred()["outcome"] == "SUBSTANTIATED").sum()),
+        "allegations_nfa_rate": lambda: rate_figure(int((referred()["outcome"] == "NFA").sum()), len(referred())),
+        "households_with_allegations": lambda: count_figure(referred()["household_id"].nunique()),
+        "allegations_to_panel": lambda: count_figure(flagged("to_panel")),
+        "allegations_to_dbs": lambda: count_figure(flagged("to_dbs")),
     }
 
 

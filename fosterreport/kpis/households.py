@@ -10,12 +10,15 @@ so that ``approved = filled + vacant + on hold`` holds too.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
 from fosterreport.kpis.catalogue import BY_ID, ETHNICITY, HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, count_by, count_cross, count_figure, derived, latest_per, needing, rate_figure,
+    Figure, Frames, active_on, chosen, count_by, count_cross, count_figure, derived, latest_per, rate_figure,
     within,
 )
 from fosterreport.periods import Period
@@ -62,58 +65,77 @@ def types_of_households(frames: Frames) -> pd.DataFrame:
 
 
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
-    """The section's figures; the places table only when a KPI of ``wanted`` is built on it
-    (a month of the report's recruitment table asks for approvals alone, and the table is
-    most of the section's time)."""
-    households = frames["households"]
-    figures = _flows(households, period, frames)
-    if "placements" in frames and needing(wanted, "placements", "holds"):  # (the table's files)
+    """The figures of ``wanted``, each selection and count made once and only when a wanted
+    figure is built on it: a month of the report's dataset asks for four of the section's
+    sixteen, and the places table and the holds in force are most of the section's time."""
+    figures = _flows(frames, period)
+    if "placements" in frames:
         figures.update(_places(frames, period))
-    return figures
+    return chosen(figures, wanted)
 
 
-def _flows(households: pd.DataFrame, period: Period, frames: Frames | None = None) -> dict[str, Figure]:
-    approval, deregistration = households["approval_date"], households["deregistration_date"]
-    if frames is not None:
-        at_start, at_end = approved_on(frames, period.start_snapshot), approved_on(frames, period.end)
-    else:
-        at_start = households[active_on(approval, deregistration, period.start_snapshot)]
-        at_end = households[active_on(approval, deregistration, period.end)]
-    approved = households[within(approval, period)]
-    deregistered = households[within(deregistration, period)]
+def _flows(frames: Frames, period: Period) -> dict[str, Callable[[], Figure]]:
+    households = frames["households"]
 
-    start_by = count_by(at_start, TYPE, HOUSEHOLD_TYPE)
-    end_by = count_by(at_end, TYPE, HOUSEHOLD_TYPE)
-    approved_by = count_by(approved, TYPE, HOUSEHOLD_TYPE)
-    deregistered_by = count_by(deregistered, TYPE, HOUSEHOLD_TYPE)
-    at_risk_by = {key: start_by[key] + approved_by[key] for key in start_by}
-    places = at_end["approved_places"].fillna(0).astype("int64")
-    new_places = approved["approved_places"].fillna(0).astype("int64")
-    net_by = {key: approved_by[key] - deregistered_by[key] for key in approved_by}
+    @cache
+    def at_start() -> pd.DataFrame:
+        return approved_on(frames, period.start_snapshot)
+
+    @cache
+    def at_end() -> pd.DataFrame:
+        return approved_on(frames, period.end)
+
+    @cache
+    def approved() -> pd.DataFrame:
+        return households[within(households["approval_date"], period)]
+
+    @cache
+    def deregistered() -> pd.DataFrame:
+        return households[within(households["deregistration_date"], period)]
+
+    @cache
+    def by_type(selection: Callable[[], pd.DataFrame]) -> dict[str, int]:
+        return count_by(selection(), TYPE, HOUSEHOLD_TYPE)
+
+    def new_places() -> pd.Series:
+        return approved()["approved_places"].fillna(0).astype("int64")
+
+    def places_end() -> pd.Series:
+        return at_end()["approved_places"].fillna(0).astype("int64")
+
+    def net_change() -> Figure:
+        # a difference of two counts rests on both: it would give away a withheld one
+        approved_by, deregistered_by = by_type(approved), by_type(deregistered)
+        net_by = {key: approved_by[key] - deregistered_by[key] for key in approved_by}
+        return Figure(len(approved()) - len(deregistered()), by={TYPE: net_by},
+                      basis=(len(approved()), len(deregistered())),
+                      basis_by={TYPE: {key: (approved_by[key], deregistered_by[key]) for key in net_by}})
+
+    def deregistration_rate() -> Figure:
+        start_by, approved_by = by_type(at_start), by_type(approved)
+        return rate_figure(len(deregistered()), len(at_start()) + len(approved()), TYPE, by_type(deregistered),
+                           {key: start_by[key] + approved_by[key] for key in start_by})
 
     return {
-        "households_start": count_figure(len(at_start), {TYPE: start_by}),
-        "households_end": count_figure(len(at_end), {
-            TYPE: end_by, ETHNICITY.name: count_by(at_end, "ethnicity_group", ETHNICITY)}),
-        "approvals": count_figure(len(approved), {
-            TYPE: approved_by, ETHNICITY.name: count_by(approved, "ethnicity_group", ETHNICITY)}),
+        "households_start": lambda: count_figure(len(at_start()), {TYPE: by_type(at_start)}),
+        "households_end": lambda: count_figure(len(at_end()), {
+            TYPE: by_type(at_end), ETHNICITY.name: count_by(at_end(), "ethnicity_group", ETHNICITY)}),
+        "approvals": lambda: count_figure(len(approved()), {
+            TYPE: by_type(approved), ETHNICITY.name: count_by(approved(), "ethnicity_group", ETHNICITY)}),
         # the Regulation 24 flag says how each household is approved as the extract was taken
-        "temporary_approvals": _temporary(approved),
-        "temporary_households_end": _temporary(at_end),
-        "deregistrations": count_figure(len(deregistered), {
-            TYPE: deregistered_by,
-            REASON.name: count_by(deregistered, "deregistration_reason", REASON),
-        }, count_cross(deregistered, BY_ID["deregistrations"].cross("household_type/reason"), TYPE,
+        "temporary_approvals": lambda: _temporary(approved()),
+        "temporary_households_end": lambda: _temporary(at_end()),
+        "deregistrations": lambda: count_figure(len(deregistered()), {
+            TYPE: by_type(deregistered),
+            REASON.name: count_by(deregistered(), "deregistration_reason", REASON),
+        }, count_cross(deregistered(), BY_ID["deregistrations"].cross("household_type/reason"), TYPE,
                        "deregistration_reason")),
-        "approvals_places": count_figure(new_places.sum(), {
-            TYPE: count_by(approved, TYPE, HOUSEHOLD_TYPE, new_places)}),
-        # a difference of two counts rests on both: it would give away a withheld one
-        "net_change": Figure(len(approved) - len(deregistered), by={TYPE: net_by},
-                             basis=(len(approved), len(deregistered)),
-                             basis_by={TYPE: {key: (approved_by[key], deregistered_by[key]) for key in net_by}}),
-        "deregistration_rate": rate_figure(len(deregistered), len(at_start) + len(approved),
-                                           TYPE, deregistered_by, at_risk_by),
-        "approved_places_end": count_figure(places.sum(), {TYPE: count_by(at_end, TYPE, HOUSEHOLD_TYPE, places)}),
+        "approvals_places": lambda: count_figure(new_places().sum(), {
+            TYPE: count_by(approved(), TYPE, HOUSEHOLD_TYPE, new_places())}),
+        "net_change": net_change,
+        "deregistration_rate": deregistration_rate,
+        "approved_places_end": lambda: count_figure(places_end().sum(), {
+            TYPE: count_by(at_end(), TYPE, HOUSEHOLD_TYPE, places_end())}),
     }
 
 
@@ -124,11 +146,10 @@ def _temporary(households: pd.DataFrame) -> Figure:
 
 
 def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
-    """One row per household approved on ``period.end``: its places, children, hold.
+    """One row per household approved on ``period.end``: its places and children.
 
     Columns: household_id, household_type, places, placed, filled, unfilled, vacancy
-    (PRIMARY when no child is placed), on_hold, hold_reason (of the latest-starting hold
-    in force; blank reason stays blank).
+    (PRIMARY when no child is placed). :func:`with_holds` adds whether a hold is in force.
     """
     active = approved_on(frames, period.end)
     table = active[["household_id", "household_type"]].reset_index(drop=True)
@@ -142,45 +163,71 @@ def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
     table["filled"] = np.minimum(table["placed"], table["places"])
     table["unfilled"] = table["places"] - table["filled"]
     table["vacancy"] = np.where(table["placed"] == 0, "PRIMARY", "SECONDARY")
-
-    if "holds" in frames:
-        holds = frames["holds"]
-        in_force = holds[active_on(holds["start_date"], holds["end_date"], period.end)]
-        chosen = latest_per(in_force, "household_id", ["start_date"])  # (one row per household)
-        table["hold_reason"] = table["household_id"].map(chosen.set_index("household_id")["reason"])
-        table["on_hold"] = table["household_id"].isin(chosen["household_id"]).to_numpy()
-    else:
-        table["hold_reason"] = pd.Series([None] * len(table), dtype="str")
-        table["on_hold"] = False
     return table
 
 
-def _places(frames: Frames, period: Period) -> dict[str, Figure]:
-    table = occupancy_table(frames, period)
-    households_end_by = count_by(table, TYPE, HOUSEHOLD_TYPE)
-    places_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["places"])
-    filled_by = count_by(table, TYPE, HOUSEHOLD_TYPE, table["filled"])
+def with_holds(table: pd.DataFrame, holds: pd.DataFrame, day) -> pd.DataFrame:
+    """The :func:`occupancy_table` with on_hold and hold_reason (of the latest-starting
+    hold in force on ``day``; a blank reason stays blank)."""
+    in_force = holds[active_on(holds["start_date"], holds["end_date"], day)]
+    chosen_holds = latest_per(in_force, "household_id", ["start_date"])  # (one row per household)
+    table = table.copy()
+    table["hold_reason"] = table["household_id"].map(chosen_holds.set_index("household_id")["reason"])
+    table["on_hold"] = table["household_id"].isin(chosen_holds["household_id"]).to_numpy()
+    return table
 
-    on_end = in_house_on(frames, period.end)
-    children = on_end.drop_duplicates("child_id").merge(types_of_households(frames), on="household_id", how="left")
-    children_by = count_by(children, TYPE, HOUSEHOLD_TYPE)
-    filled = int(table["filled"].sum())
+
+def _places(frames: Frames, period: Period) -> dict[str, Callable[[], Figure]]:
+    @cache
+    def table() -> pd.DataFrame:
+        return occupancy_table(frames, period)
+
+    @cache
+    def filled_by() -> dict[str, int]:
+        return count_by(table(), TYPE, HOUSEHOLD_TYPE, table()["filled"])
+
+    @cache
+    def children() -> pd.DataFrame:
+        on_end = in_house_on(frames, period.end)
+        return on_end.drop_duplicates("child_id").merge(types_of_households(frames), on="household_id", how="left")
+
+    @cache
+    def children_by() -> dict[str, int]:
+        return count_by(children(), TYPE, HOUSEHOLD_TYPE)
+
+    def filled() -> int:
+        return int(table()["filled"].sum())
 
     figures = {
-        "children_placed_end": count_figure(len(children), {TYPE: children_by}),
-        "utilisation_rate": rate_figure(len(children), len(table), TYPE, children_by, households_end_by),
-        "occupancy_rate": rate_figure(filled, int(table["places"].sum()), TYPE, filled_by, places_by),
-        "places_filled_end": count_figure(filled, {TYPE: filled_by}),
-        "over_capacity_households_end": count_figure(int((table["placed"] > table["places"]).sum())),
+        "children_placed_end": lambda: count_figure(len(children()), {TYPE: children_by()}),
+        "utilisation_rate": lambda: rate_figure(len(children()), len(table()), TYPE, children_by(),
+                                                count_by(table(), TYPE, HOUSEHOLD_TYPE)),
+        "occupancy_rate": lambda: rate_figure(filled(), int(table()["places"].sum()), TYPE, filled_by(),
+                                              count_by(table(), TYPE, HOUSEHOLD_TYPE, table()["places"])),
+        "places_filled_end": lambda: count_figure(filled(), {TYPE: filled_by()}),
+        "over_capacity_households_end": lambda: count_figure(int((table()["placed"] > table()["places"]).sum())),
     }
     if "holds" in frames:
-        free, held = table[~table["on_hold"]], table[table["on_hold"]]
-        figures["places_vacant_end"] = count_figure(free["unfilled"].sum(), {
-            VACANCY.name: count_by(free, "vacancy", VACANCY, free["unfilled"])})
-        figures["places_on_hold_end"] = count_figure(held["unfilled"].sum(), {
-            VACANCY.name: count_by(held, "vacancy", VACANCY, held["unfilled"]),
-            HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON, held["unfilled"]),
-        })
-        figures["households_on_hold_end"] = count_figure(len(held), {
-            HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON)})
+        @cache
+        def held_or_free() -> tuple[pd.DataFrame, pd.DataFrame]:
+            holding = with_holds(table(), frames["holds"], period.end)
+            return holding[holding["on_hold"]], holding[~holding["on_hold"]]
+
+        def vacant() -> Figure:
+            free = held_or_free()[1]
+            return count_figure(free["unfilled"].sum(), {
+                VACANCY.name: count_by(free, "vacancy", VACANCY, free["unfilled"])})
+
+        def on_hold() -> Figure:
+            held = held_or_free()[0]
+            return count_figure(held["unfilled"].sum(), {
+                VACANCY.name: count_by(held, "vacancy", VACANCY, held["unfilled"]),
+                HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON, held["unfilled"]),
+            })
+
+        def households_on_hold() -> Figure:
+            held = held_or_free()[0]
+            return count_figure(len(held), {HOLD_REASON.name: count_by(held, "hold_reason", HOLD_REASON)})
+
+        figures.update(places_vacant_end=vacant, places_on_hold_end=on_hold, households_on_hold_end=households_on_hold)
     return figures

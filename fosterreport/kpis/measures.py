@@ -61,6 +61,12 @@ def needing(wanted: frozenset[str], *files: str) -> bool:
     return any(not set(files).isdisjoint(BY_ID[kpi_id].needs) for kpi_id in wanted)
 
 
+def chosen(figures: dict[str, Callable[[], Figure]], wanted: frozenset[str]) -> dict[str, Figure]:
+    """The figures of ``wanted``, each made by its function: a section declares how to make
+    every figure and makes only those asked for (a month of the report asks for a few)."""
+    return {kpi_id: make() for kpi_id, make in figures.items() if kpi_id in wanted}
+
+
 def _days(dates: pd.Series) -> np.ndarray:
     """The column as numpy datetimes (a missing date is NaT, which compares false)."""
     return dates.to_numpy(dtype="datetime64[s]")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from fosterreport.kpis.catalogue import BY_ID, ENQUIRY_SOURCE, TYPE_SOUGHT, WITHDRAWAL
 from fosterreport.kpis.measures import (
-    Figure, Frames, count_by, count_cross, count_figure, median_figure, rate_figure, stamp, within,
+    Figure, Frames, chosen, count_by, count_cross, count_figure, median_figure, rate_figure, stamp, within,
 )
 from fosterreport.periods import Period
 
@@ -91,4 +91,4 @@ def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> d
         "assessments_in_progress_end": assessments_in_progress_end,
         "withdrawals": withdrawals,
     }
-    return {kpi_id: make() for kpi_id, make in figures.items() if kpi_id in wanted}
+    return chosen(figures, wanted)
