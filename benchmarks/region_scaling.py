@@ -18,8 +18,9 @@ council's own ``fosterreport build``) ÷ W. Everything is a fresh process timed 
   process after its councils' figures are in, imports excluded), to show what share of
   the ratio it is.
 
-The singles and the region builds take turns, ``runs`` rounds, and the best wall time of
-each is kept (the machine is shared: a burst of other work slows one round). Beside each
+The singles and the region builds take turns, ``runs`` rounds, every other round in the
+mirrored order, and the best wall time of each is kept (the machine is shared: a burst of
+other work slows one round). Beside each
 wall time: CPU time (the process and its workers), and the CPU the rest of the machine used
 meanwhile (``/proc/stat``). Ratios: ``wall`` = region wall ÷ (Σ single walls ÷ W), the goal;
 ``cpu`` = region CPU ÷ Σ single CPU (the work done, which contention hardly changes: with
@@ -151,17 +152,26 @@ def measure_region_scaling(work: Path, runs: int = 2, workers: tuple[int, ...] =
     folders = sorted(p for p in region.iterdir() if p.is_dir())
     singles: dict[str, dict | None] = {folder.name: None for folder in folders}
     regions: dict[int, dict | None] = {w: None for w in workers}
-    for attempt in range(runs):  # taking turns, so a burst of other work hits floor and region alike
-        for folder in folders:
-            note(f"region scaling: {folder.name} on its own, run {attempt + 1}")
-            argv = [*CLI, "build", "--data", str(folder), "--config", str(folder / "fosterreport.toml"),
-                    "--year", str(YEAR), "--out", str(work / "single" / folder.name), "-q"]
-            singles[folder.name] = _best(timed(argv, cwd), singles[folder.name])
-        for count in workers:
-            note(f"region scaling: the region, {count} worker(s), run {attempt + 1}")
-            argv = [*CLI, "build", "--region", str(region), "--year", str(YEAR), "--workers", str(count),
-                    "--out", str(work / f"region-out-{count}"), "-q"]
-            regions[count] = _best(timed(argv, cwd), regions[count])
+    def single(folder: Path, attempt: int) -> None:
+        note(f"region scaling: {folder.name} on its own, run {attempt + 1}")
+        argv = [*CLI, "build", "--data", str(folder), "--config", str(folder / "fosterreport.toml"),
+                "--year", str(YEAR), "--out", str(work / "single" / folder.name), "-q"]
+        singles[folder.name] = _best(timed(argv, cwd), singles[folder.name])
+
+    def whole(count: int, attempt: int) -> None:
+        note(f"region scaling: the region, {count} worker(s), run {attempt + 1}")
+        argv = [*CLI, "build", "--region", str(region), "--year", str(YEAR), "--workers", str(count),
+                "--out", str(work / f"region-out-{count}"), "-q"]
+        regions[count] = _best(timed(argv, cwd), regions[count])
+
+    # Taking turns, so that a burst of other work hits floor and region alike, and in the
+    # mirrored order on every other round (singles, region; region, singles): this host's
+    # speed drifts by a fifth within minutes, and a drift then favours neither side.
+    for attempt in range(runs):
+        steps = [lambda folder=folder: single(folder, attempt) for folder in folders]
+        steps += [lambda count=count: whole(count, attempt) for count in workers]
+        for step in (steps if attempt % 2 == 0 else steps[::-1]):
+            step()
     note("region scaling: the regional report alone")
     regional = regional_alone(region, cwd)
     floor = {"seconds": sum(s["seconds"] for s in singles.values()),
