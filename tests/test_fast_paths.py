@@ -216,6 +216,47 @@ def test_supervision_timeliness_is_the_pandas_formulation():
                 assert type(found.numerator) is type(expected.numerator)
 
 
+def reference_placed(households: pd.DataFrame, placements: pd.DataFrame) -> list[int]:
+    """The children placed in each approved household, as the pandas steps the numpy
+    count replaced: each (household, child) pair once, looked up by household id."""
+    placed = (placements.dropna(subset=["household_id"]).drop_duplicates(["household_id", "child_id"])
+              ["household_id"].value_counts())
+    return households["household_id"].map(placed).fillna(0).astype("int64").tolist()
+
+
+def test_the_places_tables_children_are_the_pandas_count():
+    from fosterreport.kpis.households import occupancy_table
+
+    rng = random.Random(8)
+    period = make_period(2024)
+    for case in range(60):
+        size = rng.randrange(0, 25)
+        households = pd.DataFrame({
+            "household_id": pd.array([f"H{n}" for n in rng.sample(range(40), size)], dtype="str"),
+            "household_type": pd.array([rng.choice(HOUSEHOLD_TYPE.keys) for _ in range(size)], dtype="str"),
+            "approval_date": pd.array([pd.Timestamp(2020, 1, 1)] * size, dtype="datetime64[s]"),
+            "deregistration_date": pd.array([pd.Timestamp(2024, 1, 1) if rng.random() < 0.3 else pd.NaT
+                                             for _ in range(size)], dtype="datetime64[s]"),
+            "approved_places": pd.array([rng.randrange(1, 4) for _ in range(size)], dtype="Int64"),
+        })
+        count = rng.randrange(0, 60)  # children placed twice, blank households and children, unapproved homes
+        placements = pd.DataFrame({
+            "household_id": pd.array([f"H{rng.randrange(45)}" if rng.random() > 0.1 else None for _ in range(count)],
+                                     dtype="str"),
+            "child_id": pd.array([f"C{rng.randrange(15)}" if rng.random() > 0.05 else None for _ in range(count)],
+                                 dtype="str"),
+            "placement_kind": pd.array(["MAIN"] * count, dtype="str"),
+            "provider": pd.array(["IN_HOUSE"] * count, dtype="str"),
+            "start_date": pd.array([pd.Timestamp(2023, 1, 1)] * count, dtype="datetime64[s]"),
+            "end_date": pd.array([pd.NaT] * count, dtype="datetime64[s]"),
+        })
+        table = occupancy_table({"households": households, "placements": placements}, period)
+        approved = households[households["deregistration_date"].isna()]
+        assert table["household_id"].tolist() == approved["household_id"].tolist(), case
+        assert table["placed"].tolist() == reference_placed(approved, placements), case
+    assert sum(table["placed"]) > 0  # the last case placed children: the comparison counted some
+
+
 # -- the engine ------------------------------------------------------------------------------
 
 

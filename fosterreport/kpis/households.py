@@ -18,8 +18,8 @@ import pandas as pd
 
 from fosterreport.kpis.catalogue import BY_ID, ETHNICITY, HOLD_REASON, HOUSEHOLD_TYPE, REASON, VACANCY
 from fosterreport.kpis.measures import (
-    Figure, Frames, active_on, chosen, count_by, count_cross, count_figure, derived, latest_per, rate_figure,
-    within,
+    Figure, Frames, active_on, chosen, count_by, count_cross, count_figure, derived, index_in, latest_per,
+    rate_figure, within,
 )
 from fosterreport.periods import Period
 
@@ -152,18 +152,22 @@ def occupancy_table(frames: Frames, period: Period) -> pd.DataFrame:
     (PRIMARY when no child is placed). :func:`with_holds` adds whether a hold is in force.
     """
     active = approved_on(frames, period.end)
-    table = active[["household_id", "household_type"]].reset_index(drop=True)
-    table["places"] = active["approved_places"].fillna(0).astype("int64").to_numpy()
-
-    # (looked up by household id with ``map``: a third of the time of the joins they replace)
+    places = active["approved_places"].fillna(0).astype("int64").to_numpy()
+    # Each child placed counts once per household: its distinct (household, child) pairs,
+    # counted in numpy by the household's row (a dozen pandas steps cost 14 ms a period).
     on_end = in_house_on(frames, period.end)
-    placed = (on_end.dropna(subset=["household_id"]).drop_duplicates(["household_id", "child_id"])
-              ["household_id"].value_counts())
-    table["placed"] = table["household_id"].map(placed).fillna(0).astype("int64").to_numpy()
-    table["filled"] = np.minimum(table["placed"], table["places"])
-    table["unfilled"] = table["places"] - table["filled"]
-    table["vacancy"] = np.where(table["placed"] == 0, "PRIMARY", "SECONDARY")
-    return table
+    row = index_in(on_end["household_id"], active["household_id"])  # -1: not approved that day, or blank
+    child = pd.factorize(on_end["child_id"], use_na_sentinel=False)[0]
+    children, approved = int(child.max(initial=-1)) + 1, row >= 0
+    pairs = np.unique(row[approved] * children + child[approved])
+    placed = np.bincount(pairs // max(children, 1), minlength=len(active)).astype("int64")
+    filled = np.minimum(placed, places)
+    return pd.DataFrame({
+        "household_id": active["household_id"].reset_index(drop=True),
+        "household_type": active["household_type"].reset_index(drop=True),
+        "places": places, "placed": placed, "filled": filled, "unfilled": places - filled,
+        "vacancy": np.where(placed == 0, "PRIMARY", "SECONDARY"),
+    })
 
 
 def with_holds(table: pd.DataFrame, holds: pd.DataFrame, day) -> pd.DataFrame:
