@@ -136,12 +136,19 @@ def with_rows(found: dict) -> dict:
 
 
 def suite_goal() -> dict:
-    """The README's test command, timed as a developer runs it."""
+    """The README's test command, timed as a developer runs it, and each of its steps (the
+    install, then pytest), so that the goal's figure says how much of it is pip's."""
     command = next(line.strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
                    if "pytest" in line and not line.lstrip().startswith("#"))
-    started = time.perf_counter()
-    done = subprocess.run(command, shell=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {"command": command, "wall": time.perf_counter() - started, "ok": done.returncode == 0}
+    steps, ok = [], True
+    for step in command.split("&&"):
+        started = time.perf_counter()
+        done = subprocess.run(step.strip(), shell=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        steps.append((step.strip(), time.perf_counter() - started))
+        if done.returncode != 0:
+            ok = False
+            break
+    return {"command": command, "wall": sum(seconds for _, seconds in steps), "steps": steps, "ok": ok}
 
 
 def _w(figures: dict) -> str:
@@ -172,7 +179,8 @@ def table(results: dict) -> str:
         rows += region["rows"]
     suite = results.get("suite")
     if suite:
-        rows.append(f"| the test suite (`{suite['command']}`) < 150 s | {suite['wall']:.0f} s"
+        steps = ", ".join(f"`{step.split()[0].rsplit('/', 1)[-1]}` {seconds:.0f} s" for step, seconds in suite["steps"])
+        rows.append(f"| the test suite (`{suite['command']}`) < 150 s | {suite['wall']:.0f} s ({steps})"
                     f"{'' if suite['ok'] else ' (**failed**)'} | 150 s | | "
                     f"{'yes' if suite['wall'] < 150 and suite['ok'] else '**no**'} |")
     lines = ["## Goals (issue 15): where users wait", "", *rows, "", f"Word, separately: `fosterreport build --year 2024 --format docx` "
