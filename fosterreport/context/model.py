@@ -99,7 +99,7 @@ class Series:
 @dataclass
 class ChartSpec:
     id: str
-    kind: str  # "hbar" | "trend"
+    kind: str  # "hbar" | "trend" | "funnels" (the regional report)
     title: str
     alt: str
     labels: list[str]

@@ -11,7 +11,7 @@ suppressed was decided once, in :mod:`fosterreport.region.figures`.
 The funnel comparison is small multiples: one panel per council (and the region first),
 each on its own scale, so a small council's funnel has the same shape on the page as a
 large one's; every bar carries its number, and the numbers are in the table after it
-(:func:`fosterreport.render.region.funnel_svg` draws it).
+(:func:`fosterreport.render.svg_charts.funnels_svg` draws it).
 """
 
 from __future__ import annotations

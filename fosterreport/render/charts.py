@@ -8,8 +8,8 @@ in the HTML: WeasyPrint 70 gives an ``/Alt`` to the PDF Figure of an ``img`` (no
 an inline ``svg``), and its numbers are also in the table printed right after it.
 
 Word takes no SVG, so the same figures are also drawn as PNG (:func:`render_png`) for
-the ``.docx`` with matplotlib, in the same colours (:mod:`fosterreport.render.chart_style`);
-:func:`draw` also saves the regional report's funnel comparison as SVG.
+the ``.docx`` with matplotlib, in the same colours (:mod:`fosterreport.render.chart_style`),
+the regional report's funnel comparison among them.
 
 Stable bytes: ``svg.hashsalt`` is fixed (clip-path ids), no date metadata, text kept
 as text (``svg.fonttype = "none"``: smaller, faster to render, selectable), and no
@@ -19,6 +19,8 @@ pyplot global state.
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from typing import TYPE_CHECKING, Any, Callable
 
 from fosterreport.render import svg_charts
@@ -154,7 +156,38 @@ def _trend(spec: "ChartSpec") -> bytes:
     return fig
 
 
-KINDS = {"hbar": _hbar, "trend": _trend}
+def _funnels(spec: "ChartSpec"):
+    """The regional report's small multiples for Word, three to a row: each panel one
+    council's funnel on its own scale, stages top to bottom (the SVG: :func:`svg_charts.funnels_svg`)."""
+    from matplotlib.figure import Figure
+
+    columns = 3
+    rows = math.ceil(len(spec.labels) / columns)
+    fig = Figure(figsize=(WIDTH, 0.3 + 1.45 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False)
+    stages = [series.name for series in spec.series]
+    positions = list(range(len(stages)))[::-1]
+    for index, ax in enumerate(axes.flat):
+        if index >= len(spec.labels):
+            ax.axis("off")
+            continue
+        heights = [series.values[index] or 0 for series in spec.series]
+        top = max(heights) or 1
+        colours = [BLUE] * (len(stages) - 1) + [GREEN]
+        ax.barh(positions, heights, color=colours, height=0.66)
+        for y, h, series in zip(positions, heights, spec.series):
+            ax.text(h + top * 0.03, y, series.texts[index], va="center", ha="left", fontsize=7, color=INK)
+        ax.set_xlim(0, top * 1.35)
+        ax.set_yticks(positions, stages if index % columns == 0 else [""] * len(stages), fontsize=7)
+        ax.set_xticks([])
+        ax.tick_params(axis="y", length=0)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(side == "left")
+        ax.set_title("\n".join(textwrap.wrap(spec.labels[index], 30)[:2]), fontsize=7.5, loc="left")
+    return fig
+
+
+KINDS = {"hbar": _hbar, "trend": _trend, "funnels": _funnels}
 
 
 def render_svg(spec: "ChartSpec") -> bytes:

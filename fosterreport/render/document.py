@@ -47,22 +47,20 @@ def excluded_folders(config: "Config") -> tuple[Path, ...]:
 
 
 def draw_charts(charts: Iterable["ChartSpec"]) -> None:
-    """Draw every chart, setting its ``src`` (a data: URI): the regional funnel comparison
-    as small multiples, every other kind as the council report draws it."""
+    """Draw every chart, setting its ``src`` (a data: URI), the regional funnel comparison
+    among them (each kind is drawn as :data:`fosterreport.render.svg_charts.KINDS` says)."""
     from fosterreport.render.charts import data_uri, render_svg
-    from fosterreport.render.region import funnel_svg
 
     for spec in charts:
-        spec.src = data_uri(funnel_svg(spec) if spec.kind == "funnels" else render_svg(spec))
+        spec.src = data_uri(render_svg(spec))
 
 
 def chart_pngs(charts: Iterable["ChartSpec"]) -> dict[str, bytes]:
     """Each drawn chart as PNG (Word takes no SVG), keyed by the ``src`` the HTML's
     ``img`` carries, so the Word document finds each chart's picture from the HTML."""
     from fosterreport.render.charts import render_png
-    from fosterreport.render.region import funnel_png
 
-    return {spec.src: funnel_png(spec) if spec.kind == "funnels" else render_png(spec) for spec in charts}
+    return {spec.src: render_png(spec) for spec in charts}
 
 
 def render_document(context: Any, config: "Config", formats: Iterable[str] = DEFAULT_FORMATS, *,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import math
+import textwrap
 from typing import TYPE_CHECKING, Iterable
 from xml.sax.saxutils import escape
 
@@ -36,6 +37,7 @@ WIDTH = 624
 FONT = 12  # px: 9 pt
 SMALL = 10.7  # px: 8 pt
 CHARACTER = 0.6  # em: an upper bound of DejaVu Sans's average advance
+BOLD = 0.68  # em: the same of DejaVu Sans Bold
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -192,7 +194,45 @@ def trend_svg(spec: "ChartSpec") -> bytes:
     return _document(bottom_y + 26, body, HATCH)
 
 
-KINDS = {"hbar": hbar_svg, "trend": trend_svg}
+def funnels_svg(spec: "ChartSpec") -> bytes:
+    """The regional report's small multiples, three to a row: each panel one council's
+    funnel on its own scale, stages top to bottom (the last, approvals, in green), each bar
+    with its number; the stages are named at the left of each row. ``spec.labels`` are the
+    panels' titles, ``spec.series`` the stages."""
+    columns, line, bar_row = 3, 13.0, 15.0
+    stages = [series.name for series in spec.series]
+    label_width = max((text_width(stage, SMALL) for stage in stages), default=0) + 8
+    panel = (WIDTH - label_width) / columns
+    title_chars = max(int((panel - 12) / (BOLD * SMALL)), 8)  # (a title wider than its panel is wrapped)
+    row_height = 2 * line + bar_row * len(stages) + 14
+    body: list[str] = []
+    for index, title in enumerate(spec.labels):
+        row, column = divmod(index, columns)
+        x0, y0 = label_width + panel * column, 4 + row_height * row
+        for number, words in enumerate(textwrap.wrap(title, title_chars)[:2]):
+            body.append(_text(x0, y0 + line * (number + 0.5), words, size=SMALL, weight="bold"))
+        heights = [series.values[index] or 0 for series in spec.series]
+        texts = [series.texts[index] for series in spec.series]
+        room = max((text_width(words, SMALL) for words in texts), default=0) + 6
+        scale = (panel - room - 10) / (max(heights) or 1)
+        top = y0 + 2 * line + 2
+        for stage, (name, height, words) in enumerate(zip(stages, heights, texts)):
+            middle = top + bar_row * stage + bar_row / 2
+            if column == 0:
+                body.append(_text(x0 - 6, middle, name, anchor="end", size=SMALL))
+            length = height * scale
+            if length > 0:
+                colour = GREEN if stage == len(stages) - 1 else BLUE
+                body.append(f'<rect x="{_n(x0)}" y="{_n(middle - bar_row * 0.33)}" width="{_n(length)}" '
+                            f'height="{_n(bar_row * 0.66)}" fill="{colour}"/>')
+            body.append(_text(x0 + length + 3, middle, words, size=SMALL))
+        body.append(f'<line x1="{_n(x0)}" y1="{_n(top)}" x2="{_n(x0)}" y2="{_n(top + bar_row * len(stages))}" '
+                    f'stroke="{GREY}" stroke-width="1"/>')
+    rows = -(-len(spec.labels) // columns)
+    return _document(8 + row_height * rows, body)
+
+
+KINDS = {"hbar": hbar_svg, "trend": trend_svg, "funnels": funnels_svg}
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_MARGIN = 60, 16, 2
