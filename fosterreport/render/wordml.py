@@ -37,6 +37,26 @@ def _element(tag: str, **attributes: str):
     return element
 
 
+class StyleIds:
+    """Each style's id looked up once per document, for ``paragraph._p.style = ids(name)``.
+
+    python-docx's own ``paragraph.style = name`` walks every style of the document twice
+    on each call (to find the name, then the type's default style to compare it with):
+    over half of a Word build's time went there. The ids it finds are kept here and set on
+    the paragraph's XML just as its setter does (``Normal``, the default, gives ``None``:
+    an empty ``w:pPr``, as python-docx writes it). Every style is added by
+    :func:`set_styles` before the first paragraph, so an id once found stays right."""
+
+    def __init__(self, document):
+        self.part, self.ids = document.part, {}
+
+    def __call__(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        key = (name, kind)
+        if key not in self.ids:
+            self.ids[key] = self.part.get_style_id(name, kind)
+        return self.ids[key]
+
+
 def set_styles(document, language: str) -> None:
     """The house style on Word's own styles (so headings drive the navigation pane and the
     contents field), paragraph spacing instead of empty paragraphs, and ``language`` as
