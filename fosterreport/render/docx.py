@@ -70,7 +70,7 @@ class BodyBox:
     def add_paragraph(self, text: str = "", style: str | None = None):
         paragraph = self.document.add_paragraph(text)
         if style is not None:
-            paragraph._p.style = self.style_ids(style)  # what ``paragraph.style = style`` sets
+            self.style_ids.apply(paragraph, style)
         return paragraph
 
     def add_table(self, rows: int, cols: int):

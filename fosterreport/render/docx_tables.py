@@ -35,7 +35,7 @@ class CellBox:
                 paragraph.add_run(text)
         else:
             paragraph = self.cell.add_paragraph(text)
-        paragraph._p.style = self.style_ids(style or "Table Text")  # what ``paragraph.style = …`` sets
+        self.style_ids.apply(paragraph, style or "Table Text")
         return paragraph
 
     def add_table(self, rows: int, cols: int):
@@ -96,7 +96,6 @@ def column_widths(placed, columns: int, total: int) -> list[int]:
 
 def add_table(builder, table, box) -> None:
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
 
     from fosterreport.render import wordml
@@ -140,12 +139,12 @@ def add_table(builder, table, box) -> None:
         right = "num" in cell.classes or "dir" in cell.classes or "rag" in cell.classes
         for paragraph in target.paragraphs:
             if right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                wordml.align_right(paragraph)
             if bold:
                 for run in paragraph.runs:
                     run.bold = True
             if len(rows) <= KEEP_WHOLE_ROWS and r < len(rows) - 1:
-                paragraph.paragraph_format.keep_with_next = True
+                wordml.keep_with_next(paragraph)
         if r < headers:
             wordml.shade(target, HEADER_FILL)
     for r, row in enumerate(word.rows):
