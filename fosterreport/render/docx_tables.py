@@ -47,8 +47,9 @@ class Grid:
     """A Word table's cells by row and column, as ``table.cell(r, c)`` gives them, laid out
     once and again only after a merge (the one thing that changes the layout).
 
-    python-docx's ``table.cell`` lays out the whole table's grid on each call, so filling a
-    table cell by cell cost time in the square of its size (a third of a Word build)."""
+    python-docx's ``table.cell`` (and its public ``row.cells`` alike) lays out the whole
+    table's grid on each call, so filling a table cell by cell cost time in the square of
+    its size (a third of a Word build); its grid, ``table._cells``, is kept here instead."""
 
     def __init__(self, table):
         self.table, self.columns, self.cells = table, len(table.columns), None

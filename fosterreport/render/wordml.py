@@ -4,7 +4,9 @@
 python-docx cannot say, this module writes as XML: fields (the contents, page numbers),
 bookmarks and internal hyperlinks, header rows that repeat on every page, a numbered list
 that starts again at 1, the styles' language, and the package itself written with fixed
-zip dates so that the same report gives the same bytes.
+zip dates so that the same report gives the same bytes. And where python-docx's API is
+slow (a style looked up by name, a paragraph property put in its place), the same XML
+written the quick way.
 """
 
 from __future__ import annotations
@@ -88,32 +90,24 @@ def _add_paragraph_property(paragraph, element, setter: Callable[[], None]) -> N
 def set_paragraph_style(paragraph, style_id: str | None) -> None:
     """What ``paragraph.style = name`` writes (``style_id`` from :class:`StyleIds`): a
     ``w:pPr`` always, a ``w:pStyle`` unless it is the document's default style."""
-    properties = paragraph._p.get_or_add_pPr()
-
-    def setter():
-        properties.style = style_id
-
     if style_id is None:
-        setter()
+        paragraph._p.style = None
     else:
-        _add_paragraph_property(paragraph, _element("w:pStyle", val=style_id), setter)
+        _add_paragraph_property(paragraph, _element("w:pStyle", val=style_id),
+                                lambda: setattr(paragraph._p, "style", style_id))
 
 
 def keep_with_next(paragraph) -> None:
     """What ``paragraph.paragraph_format.keep_with_next = True`` writes."""
-    def setter():
-        paragraph.paragraph_format.keep_with_next = True
-
-    _add_paragraph_property(paragraph, _element("w:keepNext"), setter)
+    _add_paragraph_property(paragraph, _element("w:keepNext"),
+                            lambda: setattr(paragraph.paragraph_format, "keep_with_next", True))
 
 
 def align_right(paragraph) -> None:
     """What ``paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT`` writes."""
-    def setter():
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    _add_paragraph_property(paragraph, _element("w:jc", val=WD_ALIGN_PARAGRAPH.to_xml(WD_ALIGN_PARAGRAPH.RIGHT)),
-                            setter)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    _add_paragraph_property(paragraph, _element("w:jc", val=WD_ALIGN_PARAGRAPH.to_xml(right)),
+                            lambda: setattr(paragraph, "alignment", right))
 
 
 def set_styles(document, language: str) -> None:
