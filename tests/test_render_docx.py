@@ -4,7 +4,9 @@ One module-scoped build of the embedded sample (HTML and .docx) is read back wit
 python-docx and compared with the HTML parsed by lxml: headings in Word's Heading styles in
 the HTML's order, every table a real table whose header row repeats, every chart a
 picture with its description, the properties and language, no empty paragraphs, and the
-same bytes at any time of day. The LibreOffice conversion is marked ``slow``.
+same bytes at any time of day. The quick paths around python-docx's slow lookups (style ids,
+paragraph properties, the cell grid) are checked against python-docx's own setters. The
+LibreOffice conversion is marked ``slow``.
 """
 
 from __future__ import annotations
@@ -284,3 +286,61 @@ def test_a_sparkline_is_its_line_of_characters_held_together_in_word(built):
     spark = built["html"].xpath('//img[@class="spark"]')[0].get("data-text")
     text = "\n".join(cell.text for table in built["docx"].tables for row in table.rows for cell in row.cells)
     assert "\u2060".join(spark) in text
+
+
+# -- the quick paths write what python-docx's own setters write --------------------------
+
+def _paragraph_pairs(build):
+    """Two documents' paragraphs made alike before ``build`` differs (python-docx's setters
+    in one, :mod:`fosterreport.render.wordml`'s quick ones in the other)."""
+    from fosterreport.render import wordml
+
+    documents = [Document(), Document()]
+    for quick, document in enumerate(documents):
+        wordml.set_styles(document, "en-GB")
+        build(document, wordml.StyleIds(document) if quick else None)
+    return [[p._p.xml for p in document.paragraphs] for document in documents]
+
+
+@pytest.mark.parametrize("prepare", ["nothing", "page break before", "numbered", "kept with next"])
+@pytest.mark.parametrize("style", ["Table Text", "Normal", "Caption"])
+def test_the_quick_paragraph_properties_are_python_docxs_own(prepare, style):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from fosterreport.render import wordml
+
+    def build(document, ids):
+        for order in (("style", "right", "keep"), ("keep", "style", "right"), ("right", "keep", "style")):
+            paragraph = document.add_paragraph("12")
+            if prepare == "page break before":
+                paragraph.paragraph_format.page_break_before = True
+            elif prepare == "numbered":
+                wordml.use_numbering(paragraph, 1)
+            elif prepare == "kept with next":
+                paragraph.paragraph_format.keep_with_next = True
+            for step in order:
+                if step == "style":
+                    ids.apply(paragraph, style) if ids else setattr(paragraph, "style", style)
+                elif step == "right":
+                    wordml.align_right(paragraph) if ids else setattr(paragraph, "alignment", WD_ALIGN_PARAGRAPH.RIGHT)
+                else:
+                    (wordml.keep_with_next(paragraph) if ids
+                     else setattr(paragraph.paragraph_format, "keep_with_next", True))
+
+    slow, quick = _paragraph_pairs(build)
+    assert quick == slow
+    assert len(slow) == 3
+
+
+def test_the_cell_grid_is_table_cell_after_each_merge():
+    from fosterreport.render.docx_tables import Grid
+
+    table = Document().add_table(rows=4, cols=4)
+    grid = Grid(table)
+    grid.merge(grid.cell(0, 0), grid.cell(1, 1))  # across and down
+    assert [[grid.cell(r, c)._tc for c in range(4)] for r in range(4)] == \
+           [[table.cell(r, c)._tc for c in range(4)] for r in range(4)]
+    grid.merge(grid.cell(2, 2), grid.cell(2, 3))  # across only
+    assert [[grid.cell(r, c)._tc for c in range(4)] for r in range(4)] == \
+           [[table.cell(r, c)._tc for c in range(4)] for r in range(4)]
+    assert grid.cell(1, 1)._tc is grid.cell(0, 0)._tc and grid.cell(2, 3)._tc is grid.cell(2, 2)._tc

@@ -59,6 +59,24 @@ def _created(root) -> datetime:
         raise RenderError(f"Word: the HTML's dcterms.created is not an ISO date: {content!r}") from None
 
 
+class BodyBox:
+    """The document's body as the walk writes into it (as :class:`~fosterreport.render.docx_tables.CellBox`
+    a cell): a paragraph's style set from the document's cached style ids
+    (:class:`~fosterreport.render.wordml.StyleIds`), not looked up anew by name each time."""
+
+    def __init__(self, document, style_ids):
+        self.document, self.style_ids = document, style_ids
+
+    def add_paragraph(self, text: str = "", style: str | None = None):
+        paragraph = self.document.add_paragraph(text)
+        if style is not None:
+            self.style_ids.apply(paragraph, style)
+        return paragraph
+
+    def add_table(self, rows: int, cols: int):
+        return self.document.add_table(rows, cols)
+
+
 class Builder:
     """One walk of one HTML document into one python-docx document."""
 
@@ -73,6 +91,8 @@ class Builder:
         self.language = root.get("lang") or "en-GB"
         wordml.drop_thumbnail(self.document)
         wordml.set_styles(self.document, self.language)
+        self.style_ids = wordml.StyleIds(self.document)
+        self.body = BodyBox(self.document, self.style_ids)
         section = self.document.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -384,7 +404,7 @@ def render_docx(html: str, pngs: dict[str, bytes]) -> tuple[bytes, list[str]]:
         builder = Builder(root, pngs)
         title = root.findtext(".//title") or ""
         author = root.xpath("string(//meta[@name='author']/@content)")
-        builder.blocks(root.find("body"), builder.document)
+        builder.blocks(root.find("body"), builder.body)
         builder.furniture(title)
         created = _created(root)
         properties = builder.document.core_properties

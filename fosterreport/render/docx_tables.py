@@ -20,8 +20,8 @@ class CellBox:
     """A table cell the walk writes into as into the body: its first paragraph (a cell
     always has one) is used before any is added, so no cell starts with an empty one."""
 
-    def __init__(self, cell):
-        self.cell, self.fresh = cell, True
+    def __init__(self, cell, style_ids):
+        self.cell, self.style_ids, self.fresh = cell, style_ids, True
 
     @property
     def paragraphs(self):
@@ -31,13 +31,37 @@ class CellBox:
         if self.fresh:
             self.fresh = False
             paragraph = self.cell.paragraphs[0]
-            paragraph.style = style or "Table Text"
-            return paragraph
-        return self.cell.add_paragraph(text, style or "Table Text")
+            if text:
+                paragraph.add_run(text)
+        else:
+            paragraph = self.cell.add_paragraph(text)
+        self.style_ids.apply(paragraph, style or "Table Text")
+        return paragraph
 
     def add_table(self, rows: int, cols: int):
         self.fresh = False
         return self.cell.add_table(rows, cols)
+
+
+class Grid:
+    """A Word table's cells by row and column, as ``table.cell(r, c)`` gives them, laid out
+    once and again only after a merge (the one thing that changes the layout).
+
+    python-docx's ``table.cell`` (and its public ``row.cells`` alike) lays out the whole
+    table's grid on each call, so filling a table cell by cell cost time in the square of
+    its size (a third of a Word build); its grid, ``table._cells``, is kept here instead."""
+
+    def __init__(self, table):
+        self.table, self.columns, self.cells = table, len(table.columns), None
+
+    def cell(self, row: int, column: int):
+        if self.cells is None:
+            self.cells = self.table._cells  # the list ``table.cell`` indexes
+        return self.cells[row * self.columns + column]
+
+    def merge(self, cell, other):
+        self.cells = None
+        return cell.merge(other)
 
 
 def _span(cell, name: str) -> int:
@@ -72,7 +96,7 @@ def column_widths(placed, columns: int, total: int) -> list[int]:
 
 
 def add_table(builder, table, box) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Inches
 
     from fosterreport.render import wordml
@@ -99,28 +123,29 @@ def add_table(builder, table, box) -> None:
             c += across
     columns = max(c for _, c in taken) + 1
     word = box.add_table(rows=len(rows), cols=columns)
-    word.style = builder.document.styles["Table Grid"]
+    word._tbl.tblStyle_val = builder.style_ids("Table Grid", WD_STYLE_TYPE.TABLE)  # what ``word.style = …`` sets
     word.autofit = False
 
     widths = column_widths(placed, columns, Inches(builder.text_width))
     for index, column in enumerate(word.columns):
         column.width = widths[index]
+    grid = Grid(word)
     for r, c, down, across, cell in placed:
-        target = word.cell(r, c)
+        target = grid.cell(r, c)
         if down > 1 or across > 1:
-            target = target.merge(word.cell(r + down - 1, c + across - 1))
+            target = grid.merge(target, grid.cell(r + down - 1, c + across - 1))
         target.width = sum(widths[c:c + across])
-        builder.blocks(cell, CellBox(target), "Table Text")
+        builder.blocks(cell, CellBox(target, builder.style_ids), "Table Text")
         bold = r < headers or "total" in cell.getparent().classes
         right = "num" in cell.classes or "dir" in cell.classes or "rag" in cell.classes
         for paragraph in target.paragraphs:
             if right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                wordml.align_right(paragraph)
             if bold:
                 for run in paragraph.runs:
                     run.bold = True
             if len(rows) <= KEEP_WHOLE_ROWS and r < len(rows) - 1:
-                paragraph.paragraph_format.keep_with_next = True
+                wordml.keep_with_next(paragraph)
         if r < headers:
             wordml.shade(target, HEADER_FILL)
     for r, row in enumerate(word.rows):
