@@ -11,9 +11,7 @@ Word takes no SVG, so the same figures are also drawn as PNG (:func:`render_png`
 the ``.docx`` with matplotlib, in the same colours (:mod:`fosterreport.render.chart_style`),
 the regional report's funnel comparison among them.
 
-Stable bytes: ``svg.hashsalt`` is fixed (clip-path ids), no date metadata, text kept
-as text (``svg.fonttype = "none"``: smaller, faster to render, selectable), and no
-pyplot global state.
+Stable bytes: a fixed resolution, no software or date chunk, and no pyplot global state.
 """
 
 from __future__ import annotations
@@ -31,8 +29,6 @@ if TYPE_CHECKING:
     from fosterreport.context import ChartSpec
 
 RC = {
-    "svg.hashsalt": "fosterreport",
-    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": GREY,
@@ -61,30 +57,16 @@ def _figure(height: float):
 PNG_DPI = 200
 
 
-def _svg(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "fosterreport"})
-    return buffer.getvalue()
-
-
-def _png(fig) -> bytes:
-    """PNG bytes with no software or date chunk, at a fixed resolution: stable bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-SAVERS = {"svg": _svg, "png": _png}
-
-
-def draw(make_figure: Callable[["ChartSpec"], Any], spec: "ChartSpec", image: str = "svg") -> bytes:
-    """``make_figure(spec)`` drawn in the house style and saved as ``image`` (svg or png):
-    the SVG for the HTML and PDF, the PNG for Word, from the same figure code."""
+def draw(make_figure: Callable[["ChartSpec"], Any], spec: "ChartSpec") -> bytes:
+    """``make_figure(spec)`` drawn in the house style as PNG bytes with no software or date
+    chunk, at a fixed resolution: stable bytes, for Word (the HTML and PDF take SVG)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     with matplotlib.rc_context(RC):
-        return SAVERS[image](make_figure(spec))
+        buffer = io.BytesIO()
+        make_figure(spec).savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        return buffer.getvalue()
 
 
 def _hbar(spec: "ChartSpec") -> bytes:
@@ -198,7 +180,7 @@ def render_svg(spec: "ChartSpec") -> bytes:
 
 def render_png(spec: "ChartSpec") -> bytes:
     """The same chart as PNG bytes, for the Word document (same spec, same bytes)."""
-    return draw(KINDS[spec.kind], spec, "png")
+    return draw(KINDS[spec.kind], spec)
 
 
 def render_charts(charts: list["ChartSpec"]) -> None:
