@@ -232,6 +232,15 @@ def test_each_numbered_list_starts_at_one_and_whitespace_collapses():
     assert all(p.text.strip() for p in document.paragraphs)
 
 
+def test_superscript_and_subscript_keep_their_place_in_word():
+    document, _ = _walk('<html lang="en-GB"><head><title>T</title></head><body>'
+                        "<p>the 1<sup>st</sup> and H<sub>2</sub>O</p></body></html>")
+    runs = {run.text: run.font for paragraph in document.paragraphs for run in paragraph.runs}
+    assert runs["st"].superscript is True and not runs["st"].subscript
+    assert runs["2"].subscript is True and not runs["2"].superscript
+    assert not runs["the 1"].superscript and not runs["the 1"].subscript
+
+
 def test_cli_builds_docx_and_names_it_among_the_formats(tmp_path, monkeypatch):
     from fosterreport.cli import app
 

@@ -127,8 +127,11 @@ class Builder:
             run.italic = piece.format.get("italic") or None
             if piece.format.get("mono"):
                 run.font.name = "Courier New"
-            run.font.superscript = piece.format.get("superscript") or None
-            run.font.subscript = piece.format.get("subscript") or None
+            # (each set only when wanted: python-docx's setter of one clears the other)
+            if piece.format.get("superscript"):
+                run.font.superscript = True
+            if piece.format.get("subscript"):
+                run.font.subscript = True
             if piece.href:
                 internal = piece.href.startswith("#")
                 link = wordml.hyperlink(paragraph, anchor=wordml.bookmark_name(piece.href[1:]) if internal else None,
