@@ -74,14 +74,20 @@ def test_two_benchmarks_are_in_the_json_in_order_and_benchmark_is_the_first(two)
     assert entry["benchmark"] == entry["benchmarks"][0]
 
 
-def test_a_single_benchmark_keeps_the_json_it_had(tmp_path):
-    entry = kpis_json(tmp_path, ONE, "2024")["enquiry_to_approval_rate"]
+@pytest.fixture(scope="module")
+def one(tmp_path_factory) -> dict:
+    """The KPIs of the sample with ONE as its config, computed once for the two tests that read them."""
+    return kpis_json(tmp_path_factory.mktemp("one"), ONE, "2024")
+
+
+def test_a_single_benchmark_keeps_the_json_it_had(one):
+    entry = one["enquiry_to_approval_rate"]
     assert entry["benchmark"] == {"value": 0.11, "label": "LA benchmark (The Fostering Network)", "source": None}
     assert entry["benchmarks"] == [entry["benchmark"]]
 
 
-def test_a_kpi_without_benchmarks_has_an_empty_list_and_null(tmp_path):
-    entry = kpis_json(tmp_path, ONE, "2024")["approvals"]
+def test_a_kpi_without_benchmarks_has_an_empty_list_and_null(one):
+    entry = one["approvals"]
     assert entry["benchmark"] is None and entry["benchmarks"] == []
 
 

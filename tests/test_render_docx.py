@@ -183,12 +183,16 @@ def test_two_builds_at_different_times_give_identical_bytes(built, sample_extrac
 
 
 def test_source_date_epoch_dates_the_document(sample_extracts, tmp_path, monkeypatch):
+    """The dates are the document's, not its content's: a short report (one section, with
+    a chart, so that a picture is among the files dated) instead of a third whole one."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030-01-01T00:00:00Z
     out = tmp_path / "out"
-    build_report(sample_extracts, _config(tmp_path / "project"), PERIOD, out, formats=("docx",))
+    build_report(sample_extracts, _config(tmp_path / "project", sections=["recruitment"]), PERIOD, out,
+                 formats=("docx",))
     path = output_paths(out, PERIOD, ("docx",))["docx"]
     assert Document(str(path)).core_properties.created == datetime.fromisoformat("2030-01-01T00:00:00+00:00")
     with zipfile.ZipFile(path) as package:
+        assert any(name.startswith("word/media/") for name in package.namelist())
         assert {info.date_time for info in package.infolist()} == {(2030, 1, 1, 0, 0, 0)}
 
 
