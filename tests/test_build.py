@@ -60,10 +60,10 @@ def test_writes_the_three_formats_and_the_json(built):
 
 @pytest.fixture(scope="module")
 def pdf_text(built) -> str:
-    """The text of the module's PDF, extracted once (pypdf is slow) for the tests that read it."""
-    from pypdf import PdfReader
+    """The text of the module's PDF, extracted once for the tests that read it."""
+    from pdf_text import pdf_text as text_of
 
-    return "\n".join(page.extract_text() for page in PdfReader(built["paths"]["pdf"]).pages)
+    return text_of(built["paths"]["pdf"])
 
 
 def test_pdf_text_carries_the_key_figures(built, pdf_text):

@@ -132,7 +132,7 @@ def project(tmp_path_factory):
 def _pdf_layers(data: bytes) -> dict[str, bytes]:
     """The PDF as its raw bytes, every stream decompressed, and its extracted text."""
     import pikepdf
-    from pypdf import PdfReader
+    from pdf_text import pdf_text
 
     streams = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -144,13 +144,13 @@ def _pdf_layers(data: bytes) -> dict[str, bytes]:
                     streams.append(obj.read_raw_bytes())
             else:
                 streams.append(repr(obj).encode("utf-8", "replace"))
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    text = pdf_text(data)
     return {"raw": data, "streams": b"\n".join(streams), "text": text.encode("utf-8")}
 
 
 @pytest.fixture(scope="module")
 def pdf_layers(project) -> dict[str, bytes]:
-    """The module's PDF in its layers, read once (pikepdf and pypdf take seconds) for the
+    """The module's PDF in its layers, read once (pikepdf and PDFium take a moment) for the
     tests that search or check them."""
     return _pdf_layers(project["outputs"]["pdf"])
 
