@@ -10,10 +10,12 @@ costs no second start of Python and the imports); the second in a fresh process 
 and another ``PYTHONHASHSEED``: all three changed at once, so that if any one of them changed
 a byte the two builds would differ. That process calls ``setlocale(LC_ALL, "")`` first, as a
 program that embeds the library might: Python alone applies only ``LC_CTYPE``, so without it
-a locale-dependent ``strftime`` or ``strptime`` would go unnoticed.
+a locale-dependent ``strftime`` or ``strptime`` would go unnoticed. It imports the build's
+modules while it waits for its moment, and says when its build starts.
 
 en_GB.UTF-8 is compiled into a temporary folder with ``localedef`` when the system lacks
-it (``LOCPATH``); without localedef the second run uses ``POSIX``. A second test does the
+it (``LOCPATH``; ``.ci/run`` compiles it for the machine); without localedef the second run
+uses ``POSIX``. A second test does the
 same for validation under a German locale, where month abbreviations differ.
 """
 
@@ -59,8 +61,19 @@ def _environment(**settings: str) -> dict[str, str]:
     return {**env, "NO_COLOR": "1", **settings}
 
 
-def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", PRELUDE, *args], env=env, stdout=subprocess.PIPE,
+#: A fresh process that imports the build's modules, then waits until the moment given
+#: (so that its imports overlap the wait), says when it starts, and builds.
+LATER = ("import locale, os, sys, time\n"
+         "sys.stderr.write('LOCALE=' + str(locale.setlocale(locale.LC_ALL, '')) + '\\n')\n"
+         "import fosterreport.build, fosterreport.cli, pandas, weasyprint\n"
+         "time.sleep(max(0.0, float(sys.argv.pop(1)) - time.time()))\n"
+         "sys.stderr.write('STARTED=' + repr(time.time()) + '\\n')\n"
+         "from fosterreport.cli import main\n"
+         "main()\n")
+
+
+def _start(args: list[str], env: dict[str, str], prelude: str = PRELUDE) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", prelude, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
 
@@ -115,13 +128,12 @@ def test_builds_in_other_time_zones_locales_and_hash_seeds_are_byte_identical(tm
     other = _environment(TZ="Pacific/Auckland", PYTHONHASHSEED=seed, **locales["en_GB.UTF-8"])
     printed = {"a": _build_here([*build, "--out", str(tmp_path / "a")])}
     finished = time.time()
-    time.sleep(2.5)  # the second build starts more than two seconds after the first ended
-    started = time.time()
-    process = _start([*build, "--out", str(tmp_path / "b")], other)
+    # the second build starts more than two seconds after the first ended
+    process = _start([repr(finished + 2.5), *build, "--out", str(tmp_path / "b")], other, LATER)
     stdout, stderr = process.communicate(timeout=300)
     printed["b"] = stderr.decode()
     assert process.returncode == 0, printed["b"]
-    assert started - finished >= 2.0
+    assert float(printed["b"].split("STARTED=", 1)[1].split()[0]) - finished >= 2.0
     assert "LOCALE=C.UTF-8" in printed["a"]
     assert f"LOCALE={other['LC_ALL']}" in printed["b"]
     assert os.environ.get("PYTHONHASHSEED") != other["PYTHONHASHSEED"]
