@@ -15,7 +15,7 @@ import pandas as pd
 from fosterreport.kpis.catalogue import (
     ALLEGATION_OUTCOME, ALLEGATION_SOURCE, CATEGORY, COMPLAINANT, COMPLAINT_OUTCOME, MODE,
 )
-from fosterreport.kpis.measures import Figure, Frames, chosen, count_by, count_figure, needing, rate_figure, within
+from fosterreport.kpis.measures import Figure, Frames, chosen, count_by, count_figure, rate_figure, within
 from fosterreport.periods import Period
 
 UPHELD = ("UPHELD", "PARTLY_UPHELD")
@@ -23,15 +23,13 @@ UPHELD = ("UPHELD", "PARTLY_UPHELD")
 
 def compute(frames: Frames, period: Period, config, wanted: frozenset[str]) -> dict[str, Figure]:
     """The figures of ``wanted``, each file's selection made when a wanted figure is built
-    on it (a month of the report's dataset asks for the complaints and allegations alone)."""
+    on it (a month of the report's dataset asks for the complaints and allegations alone,
+    and no month for the training sessions)."""
     figures: dict[str, Callable[[], Figure]] = {}
-    for name, part in (("complaints", _complaints), ("allegations", _allegations)):
+    for name, part in (("complaints", _complaints), ("allegations", _allegations), ("training", _training)):
         if name in frames:
             figures.update(part(frames[name], period))
-    made = chosen(figures, wanted)
-    if "training" in frames and needing(wanted, "training"):
-        made.update(_training(frames["training"], period))
-    return made
+    return chosen(figures, wanted)
 
 
 def _complaints(complaints: pd.DataFrame, period: Period) -> dict[str, Callable[[], Figure]]:
@@ -74,13 +72,22 @@ def _allegations(allegations: pd.DataFrame, period: Period) -> dict[str, Callabl
     }
 
 
-def _training(training: pd.DataFrame, period: Period) -> dict[str, Figure]:
-    attended = training[within(training["session_date"], period)]
-    # A session counts once, under the first mode recorded for it in the file.
-    sessions = (attended.sort_values("_line", kind="stable").groupby("session_id")["mode"].first()
+def _training(training: pd.DataFrame, period: Period) -> dict[str, Callable[[], Figure]]:
+    @cache
+    def attended() -> pd.DataFrame:
+        return training[within(training["session_date"], period)]
+
+    def sessions() -> pd.DataFrame:
+        # A session counts once, under the first mode recorded for it in the file.
+        return (attended().sort_values("_line", kind="stable").groupby("session_id")["mode"].first()
                 .reset_index())
+
+    def training_sessions() -> Figure:
+        counted = sessions()
+        return count_figure(len(counted), {MODE.name: count_by(counted, "mode", MODE)})
+
     return {
-        "training_sessions": count_figure(len(sessions), {MODE.name: count_by(sessions, "mode", MODE)}),
-        "carers_trained": count_figure(attended["carer_id"].nunique()),
-        "training_attendances": count_figure(len(attended)),
+        "training_sessions": training_sessions,
+        "carers_trained": lambda: count_figure(attended()["carer_id"].nunique()),
+        "training_attendances": lambda: count_figure(len(attended())),
     }

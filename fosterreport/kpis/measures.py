@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fosterreport.kpis.catalogue import BY_ID, NOT_RECORDED, Breakdown, Cross
+from fosterreport.kpis.catalogue import NOT_RECORDED, Breakdown, Cross
 from fosterreport.kpis.results import Figure, median_days, ratio_value
 from fosterreport.periods import Period
 
@@ -53,12 +53,6 @@ def derived(frames: Frames, key: tuple, make: Callable[[], T]) -> T:
 
 def stamp(day: date) -> pd.Timestamp:
     return pd.Timestamp(day)
-
-
-def needing(wanted: frozenset[str], *files: str) -> bool:
-    """Whether a KPI of ``wanted`` is built on one of ``files`` (the catalogue's
-    ``needs``): a section leaves out the work of the files none of them needs."""
-    return any(not set(files).isdisjoint(BY_ID[kpi_id].needs) for kpi_id in wanted)
 
 
 def chosen(figures: dict[str, Callable[[], Figure]], wanted: frozenset[str]) -> dict[str, Figure]:
