@@ -104,14 +104,13 @@ def render_outputs(results: "KpiResults", extracts: "Extracts", config: "Config"
     from fosterreport.kpis.export import to_json_text
 
     context = report_context(results, extracts, config)
-    json_text: list[bytes] = []
     rendered = render_document(
         context, config, formats, template="report", progress=progress, printer=printer,
         # while the PDF is laid out; suppressed by the config's threshold, so that the JSON
         # withholds exactly what the report does
-        meanwhile=lambda: json_text.append(kpis_json(to_json_text(results, config.publication.suppress_below))))
+        meanwhile=lambda: kpis_json(to_json_text(results, config.publication.suppress_below)))
     outputs = {paths[kind]: data for kind, data in rendered.outputs.items()}
-    outputs[paths["json"]] = json_text[0]
+    outputs[paths["json"]] = rendered.meanwhile
     return BuildResult(list(outputs), rendered.pages, rendered.timings, [*context.notices, *rendered.notices],
                        outputs)
 

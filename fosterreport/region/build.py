@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from fosterreport.exceptions import RenderError
 from fosterreport.render.document import DEFAULT_FORMATS, FORMATS
 from fosterreport.region.councils import (
-    REGION_FOLDER, CouncilOutcome, CouncilTask, Printed, discover_councils, finish_pdf, pdf_job, print_pdf,
-    region_name, run_council,
+    REGION_FOLDER, CouncilOutcome, CouncilTask, Printed, discover_councils, drawn_before_the_pdf, finish_pdf, pdf_job,
+    print_pdf, region_name, run_council,
 )
 
 if TYPE_CHECKING:
@@ -354,8 +354,7 @@ def build_region(folder: Path | str, config: "Config", period: "Period", out: Pa
             return
         build.results = compare(region_name(folder, config), outcomes, period, config,
                                 trend=config.report.trend_years)
-        drawn = tuple(dict.fromkeys([kind for kind in regional if kind != "pdf"]
-                                    + (["html"] if "pdf" in regional else [])))
+        drawn = drawn_before_the_pdf(regional)
         try:
             rendered = render_region(build.results, config, out / REGION_FOLDER, drawn)
         except RenderError as error:

@@ -341,6 +341,12 @@ def finish_pdf(job: PdfJob, printing: Callable[[], tuple[bytes, int, list[str]]]
     return printed
 
 
+def drawn_before_the_pdf(formats) -> tuple[str, ...]:
+    """The formats a report in a region renders before its PDF job: all but the PDF, and
+    the HTML the PDF is printed from (even when no HTML file is written: ``--format pdf``)."""
+    return tuple(dict.fromkeys([kind for kind in formats if kind != "pdf"] + (["html"] if "pdf" in formats else [])))
+
+
 def pdf_job(key: str, outputs: dict[Path, bytes], paths: dict[str, Path], formats, project: Path,
             excluded: tuple[Path, ...] = ()) -> PdfJob:
     """The job that finishes a report rendered without its PDF (its HTML is in ``outputs``,
@@ -361,7 +367,7 @@ def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) ->
     outcome, config = loaded.outcome, loaded.config
     chosen = check_formats(formats or config.report.formats)
     folder = Path(out) / loaded.council.key
-    drawn = tuple(dict.fromkeys([kind for kind in chosen if kind != "pdf"] + (["html"] if "pdf" in chosen else [])))
+    drawn = drawn_before_the_pdf(chosen)
     built = render_outputs(outcome.results, loaded.extracts, config, folder, drawn)
     outcome.notices = list(built.notices)
     if "pdf" in chosen:

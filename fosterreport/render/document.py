@@ -38,6 +38,8 @@ class Rendered:
     pages: int | None = None
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: What the caller's ``meanwhile`` gave (see :func:`render_document`).
+    meanwhile: Any = None
 
 
 def excluded_folders(config: "Config") -> tuple[Path, ...]:
@@ -65,7 +67,7 @@ def chart_pngs(charts: Iterable["ChartSpec"]) -> dict[str, bytes]:
 
 def render_document(context: Any, config: "Config", formats: Iterable[str] = DEFAULT_FORMATS, *,
                     template: str = "report", progress: Callable[[str], None] | None = None,
-                    printer: "Printer | None" = None, meanwhile: Callable[[], None] | None = None) -> Rendered:
+                    printer: "Printer | None" = None, meanwhile: Callable[[], Any] | None = None) -> Rendered:
     """Render ``context`` with ``<template>.html`` and ``<template>.md.j2`` in ``formats``.
 
     ``progress(stage)`` hears each stage as it starts: ``charts``, ``HTML``, ``PDF``,
@@ -74,7 +76,8 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
     With a :class:`~fosterreport.render.printer.Printer`, the PDF is laid out there while
     the Markdown and Word are rendered here (same bytes as in-process), and then
     ``meanwhile``, the caller's own work that needs no PDF (the KPI JSON), before the PDF
-    is waited for; without a printer ``meanwhile`` is run last.
+    is waited for; without a printer ``meanwhile`` is run last. What it gives is
+    ``Rendered.meanwhile``.
     """
     from fosterreport.render.html import render_html
     from fosterreport.render.markdown import render_markdown
@@ -120,7 +123,7 @@ def render_document(context: Any, config: "Config", formats: Iterable[str] = DEF
         rendered.notices.extend(f"Word: {notice}" for notice in notices)
         rendered.outputs["docx"] = docx
     if meanwhile is not None:
-        meanwhile()
+        rendered.meanwhile = meanwhile()
     if "pdf" in formats and printer is not None:
         pdf, rendered.pages, warnings = printer.result()
         rendered.timings["PDF"] = time.perf_counter() - started  # (the Markdown and Word meanwhile)
