@@ -22,7 +22,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any, Callable
 
 from fosterreport.render import svg_charts
-from fosterreport.render.chart_style import BLUE, GREEN, GREY, INK, RED
+from fosterreport.render.chart_style import BLUE, FUNNEL_COLUMNS, GREEN, GREY, INK, RED
 from fosterreport.render.svg_charts import data_uri  # noqa: F401  (the charts' data: URIs, said once there)
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def draw(make_figure: Callable[["ChartSpec"], Any], spec: "ChartSpec") -> bytes:
         return buffer.getvalue()
 
 
-def _hbar(spec: "ChartSpec") -> bytes:
+def _hbar(spec: "ChartSpec"):
     labels = spec.labels
     values = spec.series[0].values
     texts = spec.series[0].texts
@@ -92,7 +92,7 @@ def _hbar(spec: "ChartSpec") -> bytes:
     return fig
 
 
-def _trend(spec: "ChartSpec") -> bytes:
+def _trend(spec: "ChartSpec"):
     """Two panels, one above the other: a line of the stock (households at the end of
     each year), then grouped bars of the flows (approvals and deregistrations), told
     apart by fill and hatching as well as colour, each bar labelled with its number."""
@@ -143,7 +143,7 @@ def _funnels(spec: "ChartSpec"):
     council's funnel on its own scale, stages top to bottom (the SVG: :func:`svg_charts.funnels_svg`)."""
     from matplotlib.figure import Figure
 
-    columns = 3
+    columns = FUNNEL_COLUMNS
     rows = math.ceil(len(spec.labels) / columns)
     fig = Figure(figsize=(WIDTH, 0.3 + 1.45 * rows), layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False)

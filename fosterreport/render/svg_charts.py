@@ -27,7 +27,7 @@ import textwrap
 from typing import TYPE_CHECKING, Iterable
 from xml.sax.saxutils import escape
 
-from fosterreport.render.chart_style import BLUE, GREEN, GREY, GRID, INK, RED
+from fosterreport.render.chart_style import BLUE, FUNNEL_COLUMNS, GREEN, GREY, GRID, INK, RED
 
 if TYPE_CHECKING:
     from fosterreport.context import ChartSpec
@@ -199,7 +199,7 @@ def funnels_svg(spec: "ChartSpec") -> bytes:
     funnel on its own scale, stages top to bottom (the last, approvals, in green), each bar
     with its number; the stages are named at the left of each row. ``spec.labels`` are the
     panels' titles, ``spec.series`` the stages."""
-    columns, line, bar_row = 3, 13.0, 15.0
+    columns, line, bar_row = FUNNEL_COLUMNS, 13.0, 15.0
     stages = [series.name for series in spec.series]
     label_width = max((text_width(stage, SMALL) for stage in stages), default=0) + 8
     panel = (WIDTH - label_width) / columns
@@ -228,7 +228,7 @@ def funnels_svg(spec: "ChartSpec") -> bytes:
             body.append(_text(x0 + length + 3, middle, words, size=SMALL))
         body.append(f'<line x1="{_n(x0)}" y1="{_n(top)}" x2="{_n(x0)}" y2="{_n(top + bar_row * len(stages))}" '
                     f'stroke="{GREY}" stroke-width="1"/>')
-    rows = -(-len(spec.labels) // columns)
+    rows = math.ceil(len(spec.labels) / columns)
     return _document(8 + row_height * rows, body)
 
 
