@@ -183,8 +183,9 @@ def table(results: dict) -> str:
         rows.append(f"| the test suite (`{suite['command']}`) < 150 s | {suite['wall']:.0f} s ({steps})"
                     f"{'' if suite['ok'] else ' (**failed**)'} | 150 s | | "
                     f"{'yes' if suite['wall'] < 150 and suite['ok'] else '**no**'} |")
-    lines = ["## Goals (issue 15): where users wait", "", *rows, "", f"Word, separately: `fosterreport build --year 2024 --format docx` "
-                        f"{results['build']['word']:.2f} s (median of 3).",
+    lines = ["## Goals (issue 15): where users wait", "", *rows, "",
+             f"Word, separately: `fosterreport build --year 2024 --format docx` "
+             f"{results['build']['word']:.2f} s (median of 3).",
              "", "Each pair's wall times (measured, then floor):",
              f"- build: {build['measured']['walls']} / {build['floor']['walls']}",
              f"- kpis: {kpis['measured']['walls']} / {kpis['floor']['walls']}",

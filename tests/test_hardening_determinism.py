@@ -15,8 +15,8 @@ modules while it waits for its moment, and says when its build starts.
 
 en_GB.UTF-8 is compiled into a temporary folder with ``localedef`` when the system lacks
 it (``LOCPATH``; ``.ci/run`` compiles it for the machine); without localedef the second run
-uses ``POSIX``. A second test does the
-same for validation under a German locale, where month abbreviations differ.
+uses ``POSIX``. A second test does the same for validation under a German locale, where
+month abbreviations differ.
 """
 
 from __future__ import annotations

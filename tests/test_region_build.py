@@ -8,8 +8,9 @@ council's report but to compare it, and each of the two PDF builds would otherwi
 three whole reports (about 3 s of CPU each more); the regional report is the whole one. (A
 council's whole report built in a region is the report it gets on its own:
 tests/test_region_export.py.) The other builds use Markdown and HTML only, to keep the suite
-fast. The serial build must give the same bytes as the parallel one. A twelve-council region, the size of the North East hub,
-is compared without rendering (``kpis --region``), so that its size stays tested.
+fast. The serial build must give the same bytes as the parallel one. A twelve-council
+region, the size of the North East hub, is compared without rendering (``kpis --region``),
+so that its size stays tested.
 """
 
 from __future__ import annotations

@@ -371,8 +371,8 @@ def _build(loaded: LoadedCouncil, out: Path, formats: tuple[str, ...] | None) ->
     built = render_outputs(outcome.results, loaded.extracts, config, folder, drawn)
     outcome.notices = list(built.notices)
     if "pdf" in chosen:
-        outcome.pdf = pdf_job(outcome.key, built.outputs, output_paths(folder, outcome.results.period, drawn + ("pdf",)),
-                              chosen, Path(config.base), excluded_folders(config))
+        paths = output_paths(folder, outcome.results.period, drawn + ("pdf",))
+        outcome.pdf = pdf_job(outcome.key, built.outputs, paths, chosen, Path(config.base), excluded_folders(config))
     else:
         outcome.paths = write_atomically(built.outputs)
 
